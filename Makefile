@@ -1,0 +1,34 @@
+# The two commands a new user needs: `make example` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+EXAMPLE ?= ../shared/examples/anadolu-2024-01-24-us-strikes-iraq.txt
+
+.PHONY: install example test lint eval bench clean
+
+$(BIN)/flashpoint: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/flashpoint
+
+example: install
+	$(BIN)/flashpoint extract $(EXAMPLE) --format table
+
+test: install
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
+
+eval: install
+	$(BIN)/flashpoint eval --all --report out/eval-report.json
+
+bench: install
+	$(BIN)/python benchmarks/throughput.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

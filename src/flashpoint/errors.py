@@ -1,0 +1,74 @@
+"""Every user-facing error and warning, catalogued with a stable code.
+
+Codes let users search docs and issues, and let batch summaries count failures by cause. Add new
+messages here, never inline at the raise site: ``raise FlashpointError(Errors.E001.format(...))``.
+"""
+
+from __future__ import annotations
+
+
+class ErrorsWithCodes(type):
+    def __getattribute__(cls, code: str) -> str:
+        msg = super().__getattribute__(code)
+        if code.startswith("__"):
+            return msg  # type: ignore[no-any-return]
+        return f"[{code}] {msg}"
+
+
+class Errors(metaclass=ErrorsWithCodes):
+    # ingest
+    E001 = "Input not found: {path}"
+    E002 = "Input is empty (0 bytes after stripping whitespace): {source}"
+    E003 = "Input looks binary ({kind}), not text or HTML: {source}"
+    E004 = "Input is larger than the size cap ({size} > {cap} bytes): {source}"
+    E005 = "Could not decode input as text with any known encoding: {source}"
+    E006 = "Malformed JSON on line {line} of {source}: {detail}"
+    E007 = "JSON record on line {line} of {source} has no text field (expected 'text' or 'html')"
+    E008 = "Fetching {url} failed: {detail}"
+    E009 = "Refusing to fetch a private or loopback address {url} (pass --allow-private to allow)"
+    E010 = "Unsupported URL scheme in {url} (only http and https)"
+    E011 = "Fetching {url} returned content type '{ctype}', not text/html, text/plain or XHTML"
+    # clean
+    E020 = "No article text left after boilerplate removal: {source}"
+    E021 = "Article language is '{lang}', not English; skipped: {source}"
+    # nlp
+    E030 = "Could not load spaCy model '{name}'. Install it (pip install {package}) or set FLASHPOINT_MODEL."
+    # store
+    E040 = "Unsupported database URL '{url}' (use a file path, sqlite:///PATH or postgresql://...)"
+    E041 = "Database schema version {found} is newer than this Flashpoint supports ({supported})"
+    E042 = "No event with id {id}"
+    E043 = "Could not open database {url}: {detail}"
+    E044 = "PostgreSQL storage is not available yet ({url}); use a file path or sqlite:///PATH"
+    # data
+    E050 = "Data file {path} is malformed: {detail}"
+    E051 = "Actor file {path} entry {index} lacks a required field '{field}'"
+    E052 = "Gazetteer extract {path} is missing; rebuild it with scripts/build_gazetteer.py"
+    # eval
+    E060 = "Gold file {path} line {line} is not valid: {detail}"
+    E061 = "Unknown eval stage '{stage}' (choose from {choices})"
+    # cli / api
+    E070 = "Invalid filter {name}={value!r}: {detail}"
+    E071 = "Unknown output format '{fmt}' (choose from {choices})"
+
+
+class Warnings(metaclass=ErrorsWithCodes):
+    W001 = "No publication date found for {source}; relative dates are left unresolved"
+    W002 = "Falling back to spaCy model '{fallback}' because '{name}' is not installed"
+    W003 = "HTML of {source} has {size} characters; parsing only the first {cap} (scripts dropped)"
+    W050 = "Cannot write the place index cache in {path} ({detail}); indexing in memory, each run"
+
+
+class FlashpointError(Exception):
+    """Base class; ``code`` is the catalogue code (e.g. ``E002``) for counting and docs."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.code = message[1:5] if message.startswith("[") else "E000"
+
+
+class InputError(FlashpointError):
+    """Bad input for one item: skip it, report it, carry on with the batch."""
+
+
+class SkipArticle(InputError):
+    """A documented skip (not English, nothing left after cleaning), not a failure."""
