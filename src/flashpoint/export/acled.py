@@ -1,0 +1,242 @@
+"""CSV in ACLED's column layout, with UCDP GED-style death ranges and the PLOVER fields beside.
+
+One row per event. Mapping choices (also in ``flashpoint/data/export/README.md``):
+
+- event_type/sub_event_type/disorder_type: ``acled_event_types.tsv`` by PLOVER type + mode (+
+  civilian target). event_date: the first day of the event's date span; time_precision 1 for a
+  day, 2 for a week or a range of at most 7 days, 3 for longer ranges, months and years.
+- actor1/assoc_actor_1: the first source actor (claimant when there is no source) and the other
+  sources; actor2/assoc_actor_2 the same over targets. Protests name ``Protesters (Country)`` (or
+  ``Rioters``) as actor1 with the organisers as associates; civilian actors read ``Civilians
+  (Country)``. inter1/inter2: ``actor_kinds.tsv``; interaction ``A-B`` or ``A only``.
+- geo_precision: 1 site or city, 2 admin2 or region, 3 admin1, country or sea.
+- fatalities: best killed estimate, 0 when none reported (ACLED's convention); deaths_low/best/
+  high keep the reported range and stay empty when unknown.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import fields, tables
+
+ACLED_COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+)
+UCDP_COLUMNS = ("deaths_low", "deaths_best", "deaths_high")
+EXTRA_COLUMNS = (
+    "injuries_low",
+    "injuries_best",
+    "injuries_high",
+    "plover_type",
+    "plover_mode",
+    "modality",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "time",
+    "location_precision",
+    "geonameid",
+    "iso3",
+    "actor1_country",
+    "actor1_kind",
+    "actor2_country",
+    "actor2_kind",
+    "attribution_kind",
+    "attribution_name",
+    "confidence",
+    "source_count",
+    "event_id",
+    "article_id",
+    "url",
+    "title",
+    "published",
+)
+COLUMNS = ACLED_COLUMNS + UCDP_COLUMNS + EXTRA_COLUMNS
+
+_GEO_PRECISION = {
+    "site": 1,
+    "city": 1,
+    "admin2": 2,
+    "region": 2,
+    "admin1": 3,
+    "country": 3,
+    "sea": 3,
+}
+# Cells starting with these are run as formulas by spreadsheet programs.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def time_precision(date: dict[str, Any]) -> int | None:
+    precision = date.get("precision")
+    if precision == "day":
+        return 1
+    if precision == "week":
+        return 2
+    if precision in ("month", "year"):
+        return 3
+    if precision != "range":
+        return None
+    try:
+        days = (dt.date.fromisoformat(date["end"]) - dt.date.fromisoformat(date["start"])).days
+    except (KeyError, TypeError, ValueError):
+        return 3  # a range whose bounds are not both known
+    return 2 if days <= 6 else 3
+
+
+def _source(article: dict[str, Any]) -> str:
+    if article.get("publisher"):
+        return str(article["publisher"])
+    if article.get("url"):
+        return urlsplit(str(article["url"])).hostname or ""
+    return str(article.get("source") or "")
+
+
+def _side(group: list[dict[str, Any]], country: str) -> tuple[str, str, str, dict[str, Any]]:
+    """(actor, assoc_actor, inter, first actor) for one side of the event."""
+    if not group:
+        return "", "", "", {}
+    first = group[0]
+    name = first.get("name") or first.get("text") or ""
+    associates = group[1:]
+    if first.get("kind") == "civilians":
+        where = tables.country_name(first.get("country")) or country
+        label = f"Civilians ({where})" if where else "Civilians"
+        if name.lower() != "civilians":
+            associates = group
+        name = label
+    return name, fields.names(associates), tables.kind_codes(first.get("kind")).acled_inter, first
+
+
+def row(ev: dict[str, Any]) -> dict[str, Any]:
+    """One CSV row (column name → value) for an event dict."""
+    date, loc, art = fields.date(ev), fields.location(ev), fields.article(ev)
+    iso3 = loc.get("country")
+    country = tables.country_name(iso3)
+    sources = fields.actors(ev, "source") or fields.actors(ev, "claimant")
+    targets = fields.actors(ev, "target")
+    plover_type, mode = ev.get("type") or "", ev.get("mode")
+    target_kinds = fields.kinds(targets)
+    acled = tables.acled_type(plover_type, mode, target_kinds)
+    actor1, assoc1, inter1, first1 = _side(sources, country)
+    if plover_type == "PROTEST":
+        label = "Rioters" if mode == "riot" else "Protesters"
+        where = country or tables.country_name(first1.get("country"))
+        actor1 = f"{label} ({where})" if where else label
+        assoc1, inter1 = fields.names(sources), label
+    actor2, assoc2, inter2, first2 = _side(targets, country)
+    interaction = f"{inter1}-{inter2}" if inter2 else f"{inter1} only"
+    if not inter1:
+        interaction = ""
+    civilian = plover_type == "ASSAULT" and "civilians" in target_kinds
+    point = fields.coordinates(ev)
+    start = date.get("start")
+    killed = fields.count(ev, "killed", "best")
+    return {
+        "event_id_cnty": f"{iso3 or 'XXX'}-{ev.get('id')}",
+        "event_date": start,
+        "year": start[:4] if start else None,
+        "time_precision": time_precision(date),
+        "disorder_type": acled.disorder_type,
+        "event_type": acled.event_type,
+        "sub_event_type": acled.sub_event_type,
+        "actor1": actor1,
+        "assoc_actor_1": assoc1,
+        "inter1": inter1,
+        "actor2": actor2,
+        "assoc_actor_2": assoc2,
+        "inter2": inter2,
+        "interaction": interaction,
+        "civilian_targeting": "Civilian targeting" if civilian else "",
+        "iso": tables.country_numeric(iso3),
+        "country": country,
+        "admin1": loc.get("admin1"),
+        "location": loc.get("name"),
+        "latitude": point[1] if point else None,
+        "longitude": point[0] if point else None,
+        "geo_precision": _GEO_PRECISION.get(loc.get("precision") or ""),
+        "source": _source(art),
+        "notes": " ".join(fields.sentences(ev)),
+        "fatalities": killed if killed is not None else 0,
+        "deaths_low": fields.count(ev, "killed", "low"),
+        "deaths_best": killed,
+        "deaths_high": fields.count(ev, "killed", "high"),
+        "injuries_low": fields.count(ev, "injured", "low"),
+        "injuries_best": fields.count(ev, "injured", "best"),
+        "injuries_high": fields.count(ev, "injured", "high"),
+        "plover_type": plover_type,
+        "plover_mode": mode,
+        "modality": ev.get("modality"),
+        "date_start": start,
+        "date_end": date.get("end"),
+        "date_precision": date.get("precision"),
+        "time": date.get("time"),
+        "location_precision": loc.get("precision"),
+        "geonameid": loc.get("geonameid"),
+        "iso3": iso3,
+        "actor1_country": first1.get("country"),
+        "actor1_kind": first1.get("kind"),
+        "actor2_country": first2.get("country"),
+        "actor2_kind": first2.get("kind"),
+        "attribution_kind": (ev.get("attribution") or {}).get("kind"),
+        "attribution_name": (ev.get("attribution") or {}).get("name"),
+        "confidence": ev.get("confidence"),
+        "source_count": ev.get("source_count"),
+        "event_id": ev.get("id"),
+        "article_id": art.get("id"),
+        "url": art.get("url"),
+        "title": art.get("title"),
+        "published": art.get("published"),
+    }
+
+
+def _defuse(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(events: Iterable[dict[str, Any]], *, spreadsheet_safe: bool = False) -> str:
+    """Events as CSV text (header + one row per event, ``\\n`` line ends).
+
+    ``spreadsheet_safe`` prefixes text cells that a spreadsheet would run as a formula (news text
+    is untrusted input) with ``'``; off by default because it alters the data.
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for ev in events:
+        values = row(ev)
+        if spreadsheet_safe:
+            values = {k: _defuse(v) for k, v in values.items()}
+        writer.writerow(values)
+    return out.getvalue()
