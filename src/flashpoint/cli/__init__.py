@@ -1,0 +1,249 @@
+"""The command line: thin wrappers that parse options and call the pipeline, store and eval."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import Errors, FlashpointError
+from ..types import Extraction
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Flashpoint: structured, evidence-linked conflict events from news reports.",
+)
+err_console = Console(stderr=True)
+
+EVENT_FORMATS = ("table", "json", "csv", "geojson", "plover")
+
+
+def _pipeline(model: str | None):  # noqa: ANN202 - typed by the import below
+    from ..config import Settings
+    from ..pipeline import Pipeline
+
+    return Pipeline(Settings.from_env(model=model))
+
+
+def _event_rows(events: list[dict]) -> Table:
+    table = Table(show_lines=False)
+    for col in ("date", "type", "mode", "modality", "source", "target", "location", "killed", "attribution"):
+        table.add_column(col)
+    for e in events:
+        actors = e.get("actors", [])
+        killed = (e.get("casualties") or {}).get("killed") or {}
+        loc = e.get("location") or {}
+        date = e.get("date") or {}
+        table.add_row(
+            " ".join(x for x in (date.get("start") or "?", date.get("time") or "") if x),
+            e["type"],
+            e.get("mode") or "",
+            e["modality"],
+            ", ".join(a["name"] for a in actors if a["role"] == "source"),
+            ", ".join(a["name"] for a in actors if a["role"] == "target"),
+            f"{loc.get('name', '')} ({loc.get('country') or '?'}, {loc.get('precision')})" if loc else "",
+            str(killed.get("best") if killed.get("best") is not None else killed.get("low") or ""),
+            (e.get("attribution") or {}).get("name") or "",
+        )
+    return table
+
+
+@app.command()
+def extract(
+    source: Annotated[str, typer.Argument(help="A file, a URL, or - for standard input.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json or table")] = "json",
+    quotes: Annotated[bool, typer.Option("--quotes", help="Include direct quotes with speakers.")] = False,
+    model: Annotated[str | None, typer.Option(help="spaCy model name (default: en_core_web_sm if installed)")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching loopback/private URLs.")] = False,
+) -> None:
+    """Extract events from one article and print them."""
+    if fmt not in ("json", "table"):
+        raise typer.BadParameter(Errors.E071.format(fmt=fmt, choices="json, table"))
+    outcomes = list(_pipeline(model).run([source], allow_private=allow_private))
+    done: list[Extraction] = [o.extraction for o in outcomes if o.extraction is not None]
+    for o in outcomes:
+        if o.extraction is None:
+            err_console.print(f"[red]{o.status}[/red] {o.source}: {o.message}")
+    if not done:
+        raise typer.Exit(1)
+    for ex in done:
+        if fmt == "json":
+            sys.stdout.write(json.dumps(ex.to_dict(quotes=quotes), ensure_ascii=False, indent=2) + "\n")
+        else:
+            a = ex.article
+            Console().print(f"[bold]{a.title or a.source}[/bold] — {a.publisher or '?'}, {a.published or '?'}")
+            Console().print(_event_rows([e.to_dict() for e in ex.events]))
+            if quotes:
+                for q in ex.quotes:
+                    Console().print(f"  {q.speaker_name or q.speaker or '?'}: {q.text}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, URLs or - (stdin).")],
+    db: Annotated[str, typer.Option(help="Database: a SQLite path or URL.")] = "events.db",
+    batch_size: Annotated[int, typer.Option(help="Articles per database transaction.")] = 64,
+    model: Annotated[str | None, typer.Option(help="spaCy model name")] = None,
+    strict: Annotated[bool, typer.Option(help="Exit non-zero when any item failed.")] = False,
+    allow_private: Annotated[bool, typer.Option("--allow-private")] = False,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Extract events from many articles into a database (idempotent, resumable)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from ..store import open_store
+
+    store = open_store(db)
+    pipe = _pipeline(model)
+    counts: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    events_added = 0
+    pending: list[Extraction] = []
+
+    def flush() -> None:
+        nonlocal events_added
+        if pending:
+            res = store.add(pending)
+            events_added += res.events_added
+            counts["duplicate"] += res.articles_skipped
+            counts["stored"] += res.articles_added
+            pending.clear()
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err_console, disable=not progress or not sys.stderr.isatty(), transient=True,
+    ) as bar:
+        task = bar.add_task("ingesting", total=None)
+        for outcome in pipe.run(paths, allow_private=allow_private):
+            if outcome.extraction is not None:
+                pending.append(outcome.extraction)
+                if len(pending) >= batch_size:
+                    flush()
+            else:
+                counts[outcome.status] += 1
+                reasons[f"{outcome.status} {outcome.code}"] += 1
+                err_console.print(f"[yellow]{outcome.status}[/yellow] {outcome.source}: {outcome.message}")
+            bar.update(task, advance=1, description=f"ingesting ({sum(counts.values()) + len(pending)} items)")
+        flush()
+    store.close()
+    summary = (
+        f"stored {counts['stored']} articles ({events_added} events), "
+        f"already present {counts['duplicate']}, skipped {counts['skipped']}, failed {counts['failed']}"
+    )
+    err_console.print(summary)
+    for reason, n in sorted(reasons.items()):
+        err_console.print(f"  {reason}: {n}")
+    if strict and (counts["failed"] or counts["skipped"]):
+        raise typer.Exit(2)
+
+
+@app.command()
+def events(
+    db: Annotated[str, typer.Option(help="Database: a SQLite path or URL.")] = "events.db",
+    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-3, e.g. IRQ")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT")] = None,
+    actor: Annotated[str | None, typer.Option(help="Actor name or text (substring)")] = None,
+    text: Annotated[str | None, typer.Option(help="Full-text search in evidence")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many events")] = 100,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="|".join(EVENT_FORMATS))] = "table",
+) -> None:
+    """Query stored events."""
+    from ..export import to_csv, to_geojson, to_json, to_plover
+    from ..store import EventFilter, open_store
+
+    if fmt not in EVENT_FORMATS:
+        raise typer.BadParameter(Errors.E071.format(fmt=fmt, choices=", ".join(EVENT_FORMATS)))
+    for name, value in (("since", since), ("until", until)):
+        if value:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError as err:
+                raise typer.BadParameter(Errors.E070.format(name=name, value=value, detail="use YYYY-MM-DD")) from err
+    if not Path(db).exists() and "://" not in db:
+        raise typer.BadParameter(f"no database at {db}")
+    store = open_store(db)
+    flt = EventFilter(
+        since=since, until=until, country=country.upper() if country else None,
+        type=type_.upper() if type_ else None, actor=actor, text=text, limit=limit,
+    )
+    rows = store.query_events(flt)
+    store.close()
+    if fmt == "table":
+        Console().print(_event_rows(rows))
+        return
+    render = {"json": to_json, "csv": to_csv, "geojson": to_geojson, "plover": to_plover}[fmt]
+    sys.stdout.write(render(rows))
+    if not render(rows).endswith("\n"):
+        sys.stdout.write("\n")
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[list[Path] | None, typer.Argument(help="Gold JSONL files (or corpus files for places/body).")] = None,
+    stage: Annotated[str, typer.Option(help="events | places | body")] = "events",
+    corpus: Annotated[str | None, typer.Option(help="A shared corpus instead of files: wikievents, geoparsing-dev, geoparsing-test, body")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Write the full JSON report here.")] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy model name")] = None,
+) -> None:
+    """Measure accuracy against gold data and print precision/recall/F1."""
+    from ..eval import CORPORA, run_eval, shared_data_dir
+
+    paths = list(gold or [])
+    if corpus:
+        if corpus not in CORPORA:
+            raise typer.BadParameter(f"unknown corpus {corpus!r}; choose from {', '.join(CORPORA)}")
+        stage, rel = CORPORA[corpus]
+        base = shared_data_dir()
+        paths = [base / r for r in rel.split(",")]
+    if not paths:
+        raise typer.BadParameter("give gold files or --corpus")
+    for p in paths:
+        if not p.exists():
+            raise typer.BadParameter(Errors.E001.format(path=p))
+    result = run_eval(stage, paths, limit=limit, model=model)
+    _print_report(stage, result)
+    if report:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
+        err_console.print(f"report written to {report}")
+
+
+def _print_report(stage: str, result: dict) -> None:
+    console = Console()
+    for path, rep in result.items():
+        console.print(f"[bold]{stage}[/bold] {path}")
+        if stage == "events":
+            table = Table("type", "P", "R", "F1", "pred", "gold")
+            for t, row in [*rep["per_type"].items(), ("MICRO", rep["micro"])]:
+                table.add_row(t, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
+                              str(row["predicted"]), str(row["gold"]))
+            console.print(table)
+            args = rep["arguments"]
+            console.print(
+                f"roles: source acc {args['source']['accuracy']} prec {args['source']['precision']}, "
+                f"target acc {args['target']['accuracy']} prec {args['target']['precision']}, "
+                f"swaps {args['role_swaps']}, speaker-as-source {args['speaker_as_source']}, "
+                f"media-as-actor {args['media_as_actor']}"
+            )
+            console.print(f"locations: {rep['locations']}  dates: {rep['dates']}")
+        else:
+            console.print({k: v for k, v in rep.items() if not isinstance(v, list | dict)})
+
+
+def main() -> None:
+    try:
+        app()
+    except FlashpointError as err:
+        err_console.print(f"[red]error[/red] {err}")
+        raise SystemExit(1) from err

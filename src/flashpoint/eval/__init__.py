@@ -1,0 +1,92 @@
+"""``flashpoint eval``: accuracy measured on gold data, inside the product (spaCy-style scorer).
+
+Stages: ``events`` (types, arguments, places and dates of events against a gold JSONL),
+``places`` (toponym resolution on the geoparsing corpora), ``body`` (article-body extraction on
+the scrapinghub benchmark). Corpora are read from the shared data folder, never copied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import Errors, FlashpointError
+from ..types import Article, Event
+from .events import score_events
+from .gold import GoldDoc, parse_doc, read_gold
+
+STAGES = ("events", "places", "body")
+CORPORA = {
+    "wikievents": ("events", "wikievents/dev.jsonl"),
+    "geoparsing-dev": ("places", "geoparsing/lgl.xml"),
+    "geoparsing-test": ("places", "geoparsing/TR-News.xml,geoparsing/GeoVirus.xml"),
+    "body": ("body", "article-extraction-benchmark"),
+}
+
+
+def shared_data_dir() -> Path:
+    """``$FLASHPOINT_DATA``, else ``../shared/data`` beside the checkout or the working dir."""
+    env = os.environ.get("FLASHPOINT_DATA")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    for base in (here.parents[3], Path.cwd()):
+        cand = base.parent / "shared" / "data"
+        if cand.exists():
+            return cand
+    return Path.cwd().parent / "shared" / "data"
+
+
+def load_gold_docs(path: Path, limit: int | None = None) -> list[GoldDoc]:
+    if path.name == "dev.jsonl" and path.parent.name == "wikievents":
+        from .wikievents import convert
+
+        docs = [parse_doc(d) for d in convert(path)]
+    else:
+        docs = list(read_gold(path))
+    return docs[:limit] if limit else docs
+
+
+def predict(docs: Sequence[GoldDoc], model: str | None = None) -> dict[str, list[Event]]:
+    """Run the real pipeline on gold texts as they are (no cleaning: spans must line up)."""
+    from ..config import Settings
+    from ..extract import extract
+    from ..nlp import load_model, parse_articles
+
+    nlp = load_model(Settings.from_env(model=model).model)
+    articles = [
+        Article(id=d.id, text=d.text, source=d.source,
+                published=dt.date.fromisoformat(d.published) if d.published else None)
+        for d in docs
+    ]
+    return {p.article.id: extract(p).events for p in parse_articles(articles, nlp)}
+
+
+def evaluate_events(path: Path, limit: int | None = None, model: str | None = None) -> dict[str, Any]:
+    docs = load_gold_docs(path, limit)
+    t0 = time.perf_counter()
+    preds = predict(docs, model)
+    report = score_events(docs, preds)
+    report["docs"] = len(docs)
+    report["seconds"] = round(time.perf_counter() - t0, 2)
+    return report
+
+
+def run_eval(
+    stage: str, paths: Sequence[Path], *, limit: int | None = None, model: str | None = None
+) -> dict[str, Any]:
+    if stage not in STAGES:
+        raise FlashpointError(Errors.E061.format(stage=stage, choices=", ".join(STAGES)))
+    if stage == "events":
+        return {str(p): evaluate_events(p, limit, model) for p in paths}
+    if stage == "places":
+        from .geoparsing import evaluate_places
+
+        return {str(p): evaluate_places(p, limit=limit) for p in paths}
+    from .body import evaluate_body
+
+    return {str(p): evaluate_body(p, limit=limit) for p in paths}

@@ -1,0 +1,163 @@
+"""The trigger and instrument lexicons, loaded once from ``data/ontology``.
+
+Kept as data so analysts can extend the ontology without touching code; this module only turns
+the YAML into fast lookups and a spaCy ``Matcher`` for the multi-word patterns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from spacy.matcher import Matcher
+from spacy.tokens import Token
+from spacy.vocab import Vocab
+
+from ..errors import Errors, FlashpointError
+
+ONTOLOGY = "data/ontology"
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerDef:
+    lemma: str
+    type: str
+    mode: str | None
+    pos: frozenset[str]
+    flags: frozenset[str]
+    not_after: frozenset[str]
+    not_with: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PatternDef:
+    id: str
+    type: str
+    mode: str | None
+    trigger: int | str  # index in the pattern, or the lemma of the trigger token
+    modality: str | None
+    pattern: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    single: dict[str, tuple[TriggerDef, ...]]
+    double: dict[tuple[str, str], tuple[TriggerDef, ...]]
+    patterns: tuple[PatternDef, ...]
+    instruments: dict[tuple[str, ...], str]
+    mode_rank: dict[str, int]
+    version: str
+
+    def triggers_for(self, token: Token) -> tuple[TriggerDef, ...]:
+        """Definitions whose lemma (or two-word lemma ending here) and POS fit ``token``."""
+        lemma = token.lemma_.lower()
+        pos = "NOUN" if token.pos_ == "PROPN" else token.pos_
+        found: list[TriggerDef] = []
+        if token.i > token.doc[0].i:
+            prev = token.nbor(-1).lemma_.lower()
+            found.extend(d for d in self.double.get((prev, lemma), ()) if pos in d.pos)
+        if not found:
+            found.extend(d for d in self.single.get(lemma, ()) if pos in d.pos)
+            if not found and lemma != token.lower_:
+                found.extend(d for d in self.single.get(token.lower_, ()) if pos in d.pos)
+        return tuple(found)
+
+    def instrument_mode(self, lemmas: list[str], start: int) -> tuple[str, int] | None:
+        """Mode named by the instrument phrase starting at ``lemmas[start]``, and its length."""
+        for size in (3, 2, 1):
+            key = tuple(lemmas[start : start + size])
+            if len(key) == size and key in self.instruments:
+                return self.instruments[key], size
+        return None
+
+    def best_mode(self, modes: Iterable[str]) -> str | None:
+        ranked = sorted(set(modes), key=lambda m: self.mode_rank.get(m, 99))
+        return ranked[0] if ranked else None
+
+
+def _load_yaml(name: str) -> dict[str, Any]:
+    path = resources.files("flashpoint").joinpath(f"{ONTOLOGY}/{name}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise FlashpointError(Errors.E050.format(path=str(path), detail=err)) from err
+    if not isinstance(data, dict):
+        raise FlashpointError(Errors.E050.format(path=str(path), detail="not a mapping"))
+    return data
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    trig = _load_yaml("triggers.yaml")
+    inst = _load_yaml("instruments.yaml")
+    single: dict[str, list[TriggerDef]] = {}
+    double: dict[tuple[str, str], list[TriggerDef]] = {}
+    for i, raw in enumerate(trig.get("triggers", [])):
+        try:
+            d = TriggerDef(
+                lemma=str(raw["lemma"]).lower(),
+                type=str(raw["type"]).upper(),
+                mode=raw.get("mode"),
+                pos=frozenset(raw.get("pos", ["NOUN", "VERB"])),
+                flags=frozenset(raw.get("flags", [])),
+                not_after=frozenset(str(x) for x in raw.get("not_after", [])),
+                not_with=frozenset(str(x) for x in raw.get("not_with", [])),
+            )
+        except KeyError as err:
+            raise FlashpointError(
+                Errors.E050.format(path="triggers.yaml", detail=f"entry {i} lacks {err}")
+            ) from err
+        words = d.lemma.split()
+        if len(words) == 2:
+            double.setdefault((words[0], words[1]), []).append(d)
+        else:
+            single.setdefault(d.lemma, []).append(d)
+    patterns = tuple(
+        PatternDef(
+            id=str(p["id"]),
+            type=str(p["type"]).upper(),
+            mode=p.get("mode"),
+            trigger=p.get("trigger", 0),
+            modality=p.get("modality"),
+            pattern=list(p["pattern"]),
+        )
+        for p in trig.get("patterns", [])
+    )
+    instruments: dict[tuple[str, ...], str] = {}
+    for mode, words in inst["modes"].items():
+        for w in words:
+            instruments[tuple(str(w).lower().split())] = str(mode)
+    rank = {m: i for i, m in enumerate(inst.get("priority", []))}
+    return Lexicon(
+        single={k: tuple(v) for k, v in single.items()},
+        double={k: tuple(v) for k, v in double.items()},
+        patterns=patterns,
+        instruments=instruments,
+        mode_rank=rank,
+        version=f"{trig.get('version')}.{inst.get('version')}",
+    )
+
+
+_MATCHERS: dict[int, Matcher] = {}
+
+
+def pattern_matcher(vocab: Vocab) -> Matcher:
+    """One ``Matcher`` per vocab (i.e. per loaded model), built on first use."""
+    key = id(vocab)
+    if key not in _MATCHERS:
+        matcher = Matcher(vocab)
+        for p in load_lexicon().patterns:
+            matcher.add(p.id, [p.pattern])
+        _MATCHERS[key] = matcher
+    return _MATCHERS[key]
+
+
+def pattern_by_id(pattern_id: str) -> PatternDef:
+    for p in load_lexicon().patterns:
+        if p.id == pattern_id:
+            return p
+    raise KeyError(pattern_id)

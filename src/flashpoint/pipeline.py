@@ -1,0 +1,105 @@
+"""The pipeline: the stages composed, for the CLI, the Python API and distributed workers.
+
+Every item yields one ``Outcome`` — an extraction, a documented skip or a failure with its
+error code — so one bad article never costs the rest of a batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from spacy.language import Language
+
+from .clean import clean
+from .config import Settings
+from .errors import FlashpointError, InputError, SkipArticle
+from .extract import extract
+from .ingest import InputFailure, read_inputs
+from .nlp import load_model, parse_articles
+from .types import Article, Document, Extraction
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Outcome:
+    source: str
+    extraction: Extraction | None = None
+    status: str = "stored"  # stored | skipped | failed
+    code: str | None = None
+    message: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.extraction is not None
+
+
+class Pipeline:
+    """Holds the loaded model; cheap to call many times, costly to build (load once)."""
+
+    def __init__(self, settings: Settings | None = None, nlp: Language | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.nlp = nlp or load_model(self.settings.model)
+
+    def clean_all(self, docs: Iterable[Document | InputFailure]) -> Iterator[Article | Outcome]:
+        for doc in docs:
+            if isinstance(doc, InputFailure):
+                yield Outcome(doc.source, status="failed", code=doc.code, message=doc.message)
+                continue
+            try:
+                yield clean(doc)
+            except SkipArticle as err:
+                yield Outcome(doc.source, status="skipped", code=err.code, message=str(err))
+            except InputError as err:
+                yield Outcome(doc.source, status="failed", code=err.code, message=str(err))
+            except Exception as err:  # a cleaner bug must not cost the batch
+                log.exception("cleaning %s failed", doc.source)
+                yield Outcome(doc.source, status="failed", code="E000", message=repr(err))
+
+    def run_articles(self, articles: Iterable[Article]) -> Iterator[Outcome]:
+        for parsed in parse_articles(articles, self.nlp, batch_size=self.settings.batch_size):
+            try:
+                yield Outcome(parsed.article.source, extract(parsed))
+            except FlashpointError as err:
+                yield Outcome(parsed.article.source, status="failed", code=err.code, message=str(err))
+            except Exception as err:  # an extractor bug must not cost the batch
+                log.exception("extracting %s failed", parsed.article.source)
+                yield Outcome(parsed.article.source, status="failed", code="E000", message=repr(err))
+
+    def run_documents(self, docs: Iterable[Document | InputFailure], chunk: int = 64) -> Iterator[Outcome]:
+        """Clean and extract, keeping input order; failures pass straight through."""
+        stream = self.clean_all(docs)
+        while group := list(islice(stream, chunk)):
+            articles = [a for a in group if isinstance(a, Article)]
+            extracted = iter(self.run_articles(articles))
+            for item in group:
+                yield next(extracted) if isinstance(item, Article) else item
+
+    def run(self, inputs: Iterable[str], *, allow_private: bool = False) -> Iterator[Outcome]:
+        yield from self.run_documents(read_inputs(inputs, allow_private=allow_private))
+
+    def extract_text(
+        self,
+        text: str,
+        *,
+        published: dt.date | str | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        source: str = "<text>",
+        content_type: str = "text",
+    ) -> Extraction:
+        """One text in, one ``Extraction`` out; raises ``FlashpointError`` on bad input."""
+        if isinstance(published, str):
+            published = dt.date.fromisoformat(published)
+        doc = Document(
+            source=source, content=text, content_type="html" if content_type == "html" else "text",
+            url=url, title=title, published=published,
+        )
+        article = clean(doc)
+        for parsed in parse_articles([article], self.nlp):
+            return extract(parsed)
+        raise AssertionError("unreachable")
