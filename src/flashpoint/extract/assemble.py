@@ -237,11 +237,14 @@ class ArticleContext:
         span = doc[s:e]
         c_start, c_end = para.offset(span)
         resolved = self.actors.resolve(span.text, (c_start, c_end), label=tok.ent_type_ or None)
-        if resolved is None and tok.ent_type_ in ACTOR_ENTS and tok.ent_type_ != "NORP":
-            return None
-        if resolved is None:
-            return None
-        return _actor_from(resolved, span.text, (c_start, c_end))
+        if resolved is not None:
+            return _actor_from(resolved, span.text, (c_start, c_end))
+        if tok.ent_type_ in {"PERSON", "ORG"} or (tok.pos_ in {"NOUN", "PROPN"} and not tok.ent_type_):
+            # unknown to the registry but named or described in the text: keep it, uncanonical
+            kind: ActorKind = "person" if tok.ent_type_ == "PERSON" else "other"
+            name = span.text[4:] if span.text.lower().startswith("the ") else span.text
+            return Actor("source", span.text, name, None, kind, (c_start, c_end))
+        return None
 
     def _nearest_prior_actor(self, para: Paragraph, tok: Token) -> Actor | None:
         for i in range(tok.i - 1, tok.sent.start - 1, -1):
@@ -367,6 +370,11 @@ def _read_sentence(ctx: ArticleContext, para: Paragraph, sent: Span, found: list
     # Drop triggers that lack what their definition requires.
     keep: list[Mention] = []
     for m in found:
+        if "hosted_only" in m.flags and m.host is None:
+            others_here = [x for x in found if x is not m and x.type == "ASSAULT" and "hosted_only" not in x.flags]
+            if not others_here:
+                continue
+            m.host = min(others_here, key=lambda x: abs(x.trigger.i - m.trigger.i))
         if "weapon_object" in m.flags and not m.instruments and "needs_actor" not in m.flags:
             continue
         if "needs_actor" in m.flags and not (m.sources or m.targets or m.instruments or m.claimants or m.anaphoric):
@@ -374,6 +382,12 @@ def _read_sentence(ctx: ArticleContext, para: Paragraph, sent: Span, found: list
         if "weapon_object" in m.flags and "needs_actor" in m.flags and not (m.instruments or m.sources):
             continue
         keep.append(m)
+    kept = {id(m) for m in keep}
+    for m in keep:
+        if m.host is not None and id(m.host) not in kept:
+            m.host = None  # its host was dropped: the casualty verb stands for itself
+        if m.since is not None and id(m.since) not in kept:
+            m.since = None
     found[:] = keep
 
 

@@ -254,6 +254,9 @@ def read_arguments(
     passive = verbal and is_passive(t)
     others = blocked - {t.i}
 
+    def nominal(tok: Token) -> bool:
+        return tok.pos_ in {"NOUN", "PROPN"} and tok.ent_type_ not in {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"}
+
     def add_target(tok: Token) -> None:
         if is_weapon(tok, lex):
             m.instruments.append(tok)
@@ -264,7 +267,7 @@ def read_arguments(
             if ent_of(tok) is not None and ent_of(tok).label_ == "GPE":  # type: ignore[union-attr]
                 m.targets.append(tok)
             m.targets.extend(owners(tok))
-        elif is_actorish(tok):
+        elif is_actorish(tok) or nominal(tok):
             m.targets.append(tok)
 
     def add_source(tok: Token) -> None:
