@@ -44,10 +44,13 @@ def jsonl_records(data: Path, limit: int) -> Path:
 
 def compact(e: dict) -> dict:
     return {
-        "type": e["type"], "mode": e["mode"], "modality": e["modality"],
+        "type": e["type"],
+        "mode": e["mode"],
+        "modality": e["modality"],
         "actors": [f"{a['role']}:{a['name']}" for a in e["actors"]],
         "location": e["location"]["name"] if e["location"] else None,
-        "date": e["date"]["start"], "killed": (e["casualties"]["killed"] or {}).get("best"),
+        "date": e["date"]["start"],
+        "killed": (e["casualties"]["killed"] or {}).get("best"),
         "evidence": e["evidence"][0]["sentence"][:200] if e["evidence"] else "",
     }
 
@@ -78,14 +81,23 @@ def main() -> None:
             d = o.extraction.to_dict()
             n_events += len(d["events"])
             types.update(e["type"] for e in d["events"])
-            fh.write(json.dumps({
-                "source": o.source, "id": d["article"]["id"], "title": d["article"]["title"],
-                "events": [compact(e) for e in d["events"]],
-            }, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "source": o.source,
+                        "id": d["article"]["id"],
+                        "title": d["article"]["title"],
+                        "events": [compact(e) for e in d["events"]],
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     secs = time.perf_counter() - t0
     print(f"outcomes: {dict(outcomes)}")
     print(f"events: {n_events}  by type: {dict(types.most_common())}")
-    print(f"time: {secs:.1f} s for {sum(v for k, v in outcomes.items() if not k.startswith(' '))} items")
+    items = sum(v for k, v in outcomes.items() if not k.startswith(" "))
+    print(f"time: {secs:.1f} s for {items} items")
 
 
 if __name__ == "__main__":

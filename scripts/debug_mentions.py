@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 
+from flashpoint.clean import clean
 from flashpoint.extract.assemble import ArticleContext, _read_sentence
 from flashpoint.extract.lexicon import load_lexicon
 from flashpoint.extract.mentions import find_mentions
 from flashpoint.ingest import read_inputs
-from flashpoint.clean import clean
 from flashpoint.nlp import parse_articles
 
 
@@ -25,11 +25,14 @@ def main(path: str) -> None:
                 continue
             print("»", sent.text.strip()[:160])
             for m in found:
-                print(f"   {m.trigger.text}/{m.type}/{m.mode} mod={m.modality} ana={m.anaphoric} "
-                      f"src={[t.text for t in m.sources]} tgt={[t.text for t in m.targets]} "
-                      f"clm={[t.text for t in m.claimants]} plc={[t.text for t in m.places]} "
-                      f"ins={[t.text for t in m.instruments]} dates={[d.text for d in m.dates]} "
-                      f"host={m.host.trigger.text if m.host else None} since={m.since.trigger.text if m.since else None}")
+                print(
+                    f"   {m.trigger.text}/{m.type}/{m.mode} mod={m.modality} ana={m.anaphoric} "
+                    f"src={[t.text for t in m.sources]} tgt={[t.text for t in m.targets]} "
+                    f"clm={[t.text for t in m.claimants]} plc={[t.text for t in m.places]} "
+                    f"ins={[t.text for t in m.instruments]} dates={[d.text for d in m.dates]} "
+                    f"host={m.host.trigger.text if m.host else None} "
+                    f"since={m.since.trigger.text if m.since else None}"
+                )
 
 
 if __name__ == "__main__":

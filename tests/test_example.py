@@ -34,8 +34,11 @@ def test_article_metadata(example_extraction: Extraction) -> None:
 def test_1_us_airstrikes_on_kataib_hezbollah(example_extraction: Extraction) -> None:
     hits = _find(
         example_extraction,
-        lambda e: e.type == "ASSAULT" and e.mode == "airstrike"
-        and any(a.country == "USA" for a in e.actors_in("source")),
+        lambda e: (
+            e.type == "ASSAULT"
+            and e.mode == "airstrike"
+            and any(a.country == "USA" for a in e.actors_in("source"))
+        ),
     )
     assert hits, [e.to_dict() for e in example_extraction.events]
     e = hits[0]
@@ -51,8 +54,11 @@ def test_1_us_airstrikes_on_kataib_hezbollah(example_extraction: Extraction) -> 
 def test_2_missile_attack_on_al_asad(example_extraction: Extraction) -> None:
     hits = _find(
         example_extraction,
-        lambda e: e.type == "ASSAULT" and e.mode in {"missile", "rocket"}
-        and any("Islamic Resistance in Iraq" in a.name for a in e.actors_in("claimant")),
+        lambda e: (
+            e.type == "ASSAULT"
+            and e.mode in {"missile", "rocket"}
+            and any("Islamic Resistance in Iraq" in a.name for a in e.actors_in("claimant"))
+        ),
     )
     assert len(hits) == 1, [e.to_dict() for e in example_extraction.events]
     e = hits[0]
@@ -60,8 +66,10 @@ def test_2_missile_attack_on_al_asad(example_extraction: Extraction) -> None:
     assert _km(e.location.lat, e.location.lon, 33.79, 42.44) <= 25
     assert e.date is not None and e.date.start is not None
     assert e.date.start.isoformat() == "2024-01-20" and e.date.time == "18:30"
-    assert e.attribution.name is not None and "CENTCOM" in (e.attribution.name + (e.attribution.text or "")) or (
-        "Central Command" in (e.attribution.name or "")
+    assert (
+        (e.attribution.name is not None
+        and "CENTCOM" in (e.attribution.name + (e.attribution.text or "")))
+        or ("Central Command" in (e.attribution.name or ""))
     )
     assert e.intercepted is True
 
@@ -69,12 +77,18 @@ def test_2_missile_attack_on_al_asad(example_extraction: Extraction) -> None:
 def test_3_hamas_october_7(example_extraction: Extraction) -> None:
     hits = _find(
         example_extraction,
-        lambda e: e.type == "ASSAULT" and any(a.name == "Hamas" for a in e.actors_in("source"))
-        and e.location is not None and e.location.country == "ISR",
+        lambda e: (
+            e.type == "ASSAULT"
+            and any(a.name == "Hamas" for a in e.actors_in("source"))
+            and e.location is not None
+            and e.location.country == "ISR"
+        ),
     )
     assert len(hits) == 1, [e.to_dict() for e in example_extraction.events]
     e = hits[0]
-    assert e.date is not None and e.date.start is not None and e.date.start.isoformat() == "2023-10-07"
+    assert (
+        e.date is not None and e.date.start is not None and e.date.start.isoformat() == "2023-10-07"
+    )
     killed = e.casualties.killed
     assert killed is not None and killed.best is not None and killed.best >= 1200
     assert killed.low is not None and killed.low >= 1200
@@ -84,8 +98,12 @@ def test_3_hamas_october_7(example_extraction: Extraction) -> None:
 def test_4_israel_gaza_onslaught(example_extraction: Extraction) -> None:
     hits = _find(
         example_extraction,
-        lambda e: e.type == "ASSAULT" and any(a.country == "ISR" for a in e.actors_in("source"))
-        and e.location is not None and "Gaza Strip" in e.location.name,
+        lambda e: (
+            e.type == "ASSAULT"
+            and any(a.country == "ISR" for a in e.actors_in("source"))
+            and e.location is not None
+            and "Gaza Strip" in e.location.name
+        ),
     )
     assert len(hits) == 1, [e.to_dict() for e in example_extraction.events]
     e = hits[0]
@@ -99,8 +117,13 @@ def test_4_israel_gaza_onslaught(example_extraction: Extraction) -> None:
 def test_5_houthis_red_sea(example_extraction: Extraction) -> None:
     hits = _find(
         example_extraction,
-        lambda e: e.type == "ASSAULT" and any("Houthi" in a.name for a in e.actors_in("source"))
-        and e.location is not None and e.location.precision == "sea" and "Red Sea" in e.location.name,
+        lambda e: (
+            e.type == "ASSAULT"
+            and any("Houthi" in a.name for a in e.actors_in("source"))
+            and e.location is not None
+            and e.location.precision == "sea"
+            and "Red Sea" in e.location.name
+        ),
     )
     assert hits, [e.to_dict() for e in example_extraction.events]
 
@@ -113,14 +136,18 @@ def test_6_modality_threat_and_request(example_extraction: Extraction) -> None:
         if e.modality == "asserted" and e.trigger_span is not None:
             assert not escalate <= e.trigger_span[0] < sent_end, e.to_dict()
     threat = [
-        e for e in example_extraction.events
-        if e.type == "THREATEN" and e.modality in {"threat", "future"}
+        e
+        for e in example_extraction.events
+        if e.type == "THREATEN"
+        and e.modality in {"threat", "future"}
         and any("will not hesitate" in ev.sentence for ev in e.evidence)
     ]
     assert threat, [e.to_dict() for e in example_extraction.events]
     request = [
-        e for e in example_extraction.events
-        if e.type == "REQUEST" and any("We call on these groups" in ev.sentence for ev in e.evidence)
+        e
+        for e in example_extraction.events
+        if e.type == "REQUEST"
+        and any("We call on these groups" in ev.sentence for ev in e.evidence)
     ]
     assert request
     assert any(a.country == "USA" for a in request[0].actors_in("source"))

@@ -31,4 +31,4 @@ class Settings:
         values = {k: v for k, v in overrides.items() if v is not None}
         if not values:
             return base
-        return cls(**{**{f: getattr(base, f) for f in cls.__slots__}, **values})  # type: ignore[arg-type]
+        return cls(**{**{f: getattr(base, f) for f in cls.__slots__}, **values})

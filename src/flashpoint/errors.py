@@ -11,7 +11,7 @@ class ErrorsWithCodes(type):
     def __getattribute__(cls, code: str) -> str:
         msg = super().__getattribute__(code)
         if code.startswith("__"):
-            return msg  # type: ignore[no-any-return]
+            return msg
         return f"[{code}] {msg}"
 
 
@@ -32,7 +32,10 @@ class Errors(metaclass=ErrorsWithCodes):
     E020 = "No article text left after boilerplate removal: {source}"
     E021 = "Article language is '{lang}', not English; skipped: {source}"
     # nlp
-    E030 = "Could not load spaCy model '{name}'. Install it (pip install {package}) or set FLASHPOINT_MODEL."
+    E030 = (
+        "Could not load spaCy model '{name}'. "
+        "Install it (pip install {package}) or set FLASHPOINT_MODEL."
+    )
     # store
     E040 = "Unsupported database URL '{url}' (use a file path, sqlite:///PATH or postgresql://...)"
     E041 = "Database schema version {found} is newer than this Flashpoint supports ({supported})"

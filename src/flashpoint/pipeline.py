@@ -65,12 +65,18 @@ class Pipeline:
             try:
                 yield Outcome(parsed.article.source, extract(parsed))
             except FlashpointError as err:
-                yield Outcome(parsed.article.source, status="failed", code=err.code, message=str(err))
+                yield Outcome(
+                    parsed.article.source, status="failed", code=err.code, message=str(err)
+                )
             except Exception as err:  # an extractor bug must not cost the batch
                 log.exception("extracting %s failed", parsed.article.source)
-                yield Outcome(parsed.article.source, status="failed", code="E000", message=repr(err))
+                yield Outcome(
+                    parsed.article.source, status="failed", code="E000", message=repr(err)
+                )
 
-    def run_documents(self, docs: Iterable[Document | InputFailure], chunk: int = 64) -> Iterator[Outcome]:
+    def run_documents(
+        self, docs: Iterable[Document | InputFailure], chunk: int = 64
+    ) -> Iterator[Outcome]:
         """Clean and extract, keeping input order; failures pass straight through."""
         stream = self.clean_all(docs)
         while group := list(islice(stream, chunk)):
@@ -96,8 +102,12 @@ class Pipeline:
         if isinstance(published, str):
             published = dt.date.fromisoformat(published)
         doc = Document(
-            source=source, content=text, content_type="html" if content_type == "html" else "text",
-            url=url, title=title, published=published,
+            source=source,
+            content=text,
+            content_type="html" if content_type == "html" else "text",
+            url=url,
+            title=title,
+            published=published,
         )
         article = clean(doc)
         for parsed in parse_articles([article], self.nlp):

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import Errors, FlashpointError
+from ..pipeline import Pipeline
 from ..types import Extraction
 
 app = typer.Typer(
@@ -26,16 +27,25 @@ err_console = Console(stderr=True)
 EVENT_FORMATS = ("table", "json", "csv", "geojson", "plover")
 
 
-def _pipeline(model: str | None):  # noqa: ANN202 - typed by the import below
+def _pipeline(model: str | None) -> Pipeline:
     from ..config import Settings
-    from ..pipeline import Pipeline
 
     return Pipeline(Settings.from_env(model=model))
 
 
 def _event_rows(events: list[dict]) -> Table:
     table = Table(show_lines=False)
-    for col in ("date", "type", "mode", "modality", "source", "target", "location", "killed", "attribution"):
+    for col in (
+        "date",
+        "type",
+        "mode",
+        "modality",
+        "source",
+        "target",
+        "location",
+        "killed",
+        "attribution",
+    ):
         table.add_column(col)
     for e in events:
         actors = e.get("actors", [])
@@ -49,7 +59,9 @@ def _event_rows(events: list[dict]) -> Table:
             e["modality"],
             ", ".join(a["name"] for a in actors if a["role"] == "source"),
             ", ".join(a["name"] for a in actors if a["role"] == "target"),
-            f"{loc.get('name', '')} ({loc.get('country') or '?'}, {loc.get('precision')})" if loc else "",
+            f"{loc.get('name', '')} ({loc.get('country') or '?'}, {loc.get('precision')})"
+            if loc
+            else "",
             str(killed.get("best") if killed.get("best") is not None else killed.get("low") or ""),
             (e.get("attribution") or {}).get("name") or "",
         )
@@ -60,9 +72,15 @@ def _event_rows(events: list[dict]) -> Table:
 def extract(
     source: Annotated[str, typer.Argument(help="A file, a URL, or - for standard input.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="json or table")] = "json",
-    quotes: Annotated[bool, typer.Option("--quotes", help="Include direct quotes with speakers.")] = False,
-    model: Annotated[str | None, typer.Option(help="spaCy model name (default: en_core_web_sm if installed)")] = None,
-    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching loopback/private URLs.")] = False,
+    quotes: Annotated[
+        bool, typer.Option("--quotes", help="Include direct quotes with speakers.")
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option(help="spaCy model name (default: en_core_web_sm if installed)")
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow fetching loopback/private URLs.")
+    ] = False,
 ) -> None:
     """Extract events from one article and print them."""
     if fmt not in ("json", "table"):
@@ -76,10 +94,14 @@ def extract(
         raise typer.Exit(1)
     for ex in done:
         if fmt == "json":
-            sys.stdout.write(json.dumps(ex.to_dict(quotes=quotes), ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(
+                json.dumps(ex.to_dict(quotes=quotes), ensure_ascii=False, indent=2) + "\n"
+            )
         else:
             a = ex.article
-            Console().print(f"[bold]{a.title or a.source}[/bold] — {a.publisher or '?'}, {a.published or '?'}")
+            Console().print(
+                f"[bold]{a.title or a.source}[/bold] — {a.publisher or '?'}, {a.published or '?'}"
+            )
             Console().print(_event_rows([e.to_dict() for e in ex.events]))
             if quotes:
                 for q in ex.quotes:
@@ -118,8 +140,12 @@ def ingest(
             pending.clear()
 
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=err_console, disable=not progress or not sys.stderr.isatty(), transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=not progress or not sys.stderr.isatty(),
+        transient=True,
     ) as bar:
         task = bar.add_task("ingesting", total=None)
         for outcome in pipe.run(paths, allow_private=allow_private):
@@ -130,13 +156,20 @@ def ingest(
             else:
                 counts[outcome.status] += 1
                 reasons[f"{outcome.status} {outcome.code}"] += 1
-                err_console.print(f"[yellow]{outcome.status}[/yellow] {outcome.source}: {outcome.message}")
-            bar.update(task, advance=1, description=f"ingesting ({sum(counts.values()) + len(pending)} items)")
+                err_console.print(
+                    f"[yellow]{outcome.status}[/yellow] {outcome.source}: {outcome.message}"
+                )
+            bar.update(
+                task,
+                advance=1,
+                description=f"ingesting ({sum(counts.values()) + len(pending)} items)",
+            )
         flush()
     store.close()
     summary = (
         f"stored {counts['stored']} articles ({events_added} events), "
-        f"already present {counts['duplicate']}, skipped {counts['skipped']}, failed {counts['failed']}"
+        f"already present {counts['duplicate']}, skipped {counts['skipped']}, "
+        f"failed {counts['failed']}"
     )
     err_console.print(summary)
     for reason, n in sorted(reasons.items()):
@@ -168,13 +201,20 @@ def events(
             try:
                 dt.date.fromisoformat(value)
             except ValueError as err:
-                raise typer.BadParameter(Errors.E070.format(name=name, value=value, detail="use YYYY-MM-DD")) from err
+                raise typer.BadParameter(
+                    Errors.E070.format(name=name, value=value, detail="use YYYY-MM-DD")
+                ) from err
     if not Path(db).exists() and "://" not in db:
         raise typer.BadParameter(f"no database at {db}")
     store = open_store(db)
     flt = EventFilter(
-        since=since, until=until, country=country.upper() if country else None,
-        type=type_.upper() if type_ else None, actor=actor, text=text, limit=limit,
+        since=dt.date.fromisoformat(since) if since else None,
+        until=dt.date.fromisoformat(until) if until else None,
+        country=country.upper() if country else None,
+        type=type_.upper() if type_ else None,
+        actor=actor,
+        text=text,
+        limit=limit,
     )
     rows = store.query_events(flt)
     store.close()
@@ -189,9 +229,17 @@ def events(
 
 @app.command("eval")
 def eval_(
-    gold: Annotated[list[Path] | None, typer.Argument(help="Gold JSONL files (or corpus files for places/body).")] = None,
+    gold: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Gold JSONL files (or corpus files for places/body)."),
+    ] = None,
     stage: Annotated[str, typer.Option(help="events | places | body")] = "events",
-    corpus: Annotated[str | None, typer.Option(help="A shared corpus instead of files: wikievents, geoparsing-dev, geoparsing-test, body")] = None,
+    corpus: Annotated[
+        str | None,
+        typer.Option(
+            help="A shared corpus: wikievents, geoparsing-dev, geoparsing-test, body"
+        ),
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
     report: Annotated[Path | None, typer.Option(help="Write the full JSON report here.")] = None,
     model: Annotated[str | None, typer.Option(help="spaCy model name")] = None,
@@ -226,12 +274,19 @@ def _print_report(stage: str, result: dict) -> None:
         if stage == "events":
             table = Table("type", "P", "R", "F1", "pred", "gold")
             for t, row in [*rep["per_type"].items(), ("MICRO", rep["micro"])]:
-                table.add_row(t, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
-                              str(row["predicted"]), str(row["gold"]))
+                table.add_row(
+                    t,
+                    f"{row['precision']:.3f}",
+                    f"{row['recall']:.3f}",
+                    f"{row['f1']:.3f}",
+                    str(row["predicted"]),
+                    str(row["gold"]),
+                )
             console.print(table)
             args = rep["arguments"]
             console.print(
-                f"roles: source acc {args['source']['accuracy']} prec {args['source']['precision']}, "
+                f"roles: source acc {args['source']['accuracy']} "
+                f"prec {args['source']['precision']}, "
                 f"target acc {args['target']['accuracy']} prec {args['target']['precision']}, "
                 f"swaps {args['role_swaps']}, speaker-as-source {args['speaker_as_source']}, "
                 f"media-as-actor {args['media_as_actor']}"

@@ -59,14 +59,20 @@ def predict(docs: Sequence[GoldDoc], model: str | None = None) -> dict[str, list
 
     nlp = load_model(Settings.from_env(model=model).model)
     articles = [
-        Article(id=d.id, text=d.text, source=d.source,
-                published=dt.date.fromisoformat(d.published) if d.published else None)
+        Article(
+            id=d.id,
+            text=d.text,
+            source=d.source,
+            published=dt.date.fromisoformat(d.published) if d.published else None,
+        )
         for d in docs
     ]
     return {p.article.id: extract(p).events for p in parse_articles(articles, nlp)}
 
 
-def evaluate_events(path: Path, limit: int | None = None, model: str | None = None) -> dict[str, Any]:
+def evaluate_events(
+    path: Path, limit: int | None = None, model: str | None = None
+) -> dict[str, Any]:
     docs = load_gold_docs(path, limit)
     t0 = time.perf_counter()
     preds = predict(docs, model)

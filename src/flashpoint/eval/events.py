@@ -39,8 +39,13 @@ def _prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> dict[str, float | int]:
     p = tp_p / n_p if n_p else 0.0
     r = tp_g / n_g if n_g else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-            "predicted": n_p, "gold": n_g}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "predicted": n_p,
+        "gold": n_g,
+    }
 
 
 @dataclass(slots=True)
@@ -113,7 +118,10 @@ def _score_args(pairs: list[tuple[Any, Event, str]]) -> dict[str, Any]:
                 continue
             total[ga.role] += 1
             same = [a for a in pev.actors if a.role == ga.role]
-            if any(_overlap(a.span, (ga.start, ga.end)) or (ga.name and a.name == ga.name) for a in same):
+            if any(
+                _overlap(a.span, (ga.start, ga.end)) or (ga.name and a.name == ga.name)
+                for a in same
+            ):
                 found[ga.role] += 1
             elif any(_overlap(a.span, (ga.start, ga.end)) for a in pev.actors if a.role != ga.role):
                 swapped += 1
@@ -125,8 +133,10 @@ def _score_args(pairs: list[tuple[Any, Event, str]]) -> dict[str, Any]:
                 continue
             seen_pred.add(key)
             pred_total[a.role] += 1
-            if any(ga.role == a.role and (_overlap(a.span, (ga.start, ga.end)) or a.name == ga.name)
-                   for ga in gev.actors):
+            if any(
+                ga.role == a.role and (_overlap(a.span, (ga.start, ga.end)) or a.name == ga.name)
+                for ga in gev.actors
+            ):
                 pred_ok[a.role] += 1
             elif a.role == "source":
                 att = pev.attribution
@@ -139,7 +149,8 @@ def _score_args(pairs: list[tuple[Any, Event, str]]) -> dict[str, Any]:
         out[role] = {
             "accuracy": round(found[role] / total[role], 4) if total[role] else None,
             "precision": round(pred_ok[role] / pred_total[role], 4) if pred_total[role] else None,
-            "gold": total[role], "predicted": pred_total[role],
+            "gold": total[role],
+            "predicted": pred_total[role],
         }
     all_g = sum(total.values())
     out["overall_accuracy"] = round(sum(found.values()) / all_g, 4) if all_g else None

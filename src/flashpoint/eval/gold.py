@@ -76,17 +76,31 @@ def parse_doc(raw: dict[str, Any]) -> GoldDoc:
         trig = _span(ev["trigger"], text, f"event {i} trigger")
         evid = _span(ev.get("evidence") or ev["trigger"], text, f"event {i} evidence")
         actors = [
-            GoldArg(a["role"], *_span(a, text, f"event {i} actor"), a.get("text", ""), a.get("name"))
+            GoldArg(
+                a["role"], *_span(a, text, f"event {i} actor"), a.get("text", ""), a.get("name")
+            )
             for a in ev.get("actors", [])
         ]
-        events.append(GoldEvent(
-            ev["type"].upper(), ev.get("mode"), trig, evid, actors,
-            ev.get("location"), ev.get("date"), ev.get("casualties"),
-        ))
+        events.append(
+            GoldEvent(
+                ev["type"].upper(),
+                ev.get("mode"),
+                trig,
+                evid,
+                actors,
+                ev.get("location"),
+                ev.get("date"),
+                ev.get("casualties"),
+            )
+        )
     return GoldDoc(
-        id=str(raw["id"]), text=text, published=raw.get("published"),
-        source=raw.get("source", ""), events=events,
-        places=list(raw.get("places", [])), dates=list(raw.get("dates", [])),
+        id=str(raw["id"]),
+        text=text,
+        published=raw.get("published"),
+        source=raw.get("source", ""),
+        events=events,
+        places=list(raw.get("places", [])),
+        dates=list(raw.get("dates", [])),
     )
 
 

@@ -63,15 +63,23 @@ def convert_doc(raw: dict[str, Any]) -> dict[str, Any]:
                 actors.append({"role": role, "start": s, "end": e, "text": text[s:e]})
             elif role == "place" and location is None:
                 location = {"start": s, "end": e, "text": text[s:e]}
-        events.append({
-            "type": mapped["type"], "mode": mapped.get("mode"),
-            "trigger": {"start": t0, "end": t1, "text": text[t0:t1]},
-            "evidence": {"start": sent[0], "end": sent[1]},
-            "actors": actors, "location": location, "kairos_type": ev["event_type"],
-        })
+        events.append(
+            {
+                "type": mapped["type"],
+                "mode": mapped.get("mode"),
+                "trigger": {"start": t0, "end": t1, "text": text[t0:t1]},
+                "evidence": {"start": sent[0], "end": sent[1]},
+                "actors": actors,
+                "location": location,
+                "kairos_type": ev["event_type"],
+            }
+        )
     return {
-        "id": f"wikievents:{raw['doc_id']}", "text": text, "published": None,
-        "source": "wikievents", "events": events,
+        "id": f"wikievents:{raw['doc_id']}",
+        "text": text,
+        "published": None,
+        "source": "wikievents",
+        "events": events,
     }
 
 

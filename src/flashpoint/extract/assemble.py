@@ -43,7 +43,6 @@ from . import casualties as cas
 from .attribution import QuoteSpan, Speaker, find_quotes, speaker_for, speaker_phrase
 from .lexicon import Lexicon, load_lexicon
 from .mentions import (
-    ACTOR_ENTS,
     Mention,
     casualty_host,
     claim_host,
@@ -55,11 +54,26 @@ from .mentions import (
 from .modality import modality
 from .syntax import FACILITY_NOUNS, conjuncts, ent_of, is_pronoun, noun_phrase, subtree_excluding
 
-PRECISION_RANK = {"site": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "sea": 4, "country": 5}
+PRECISION_RANK = {
+    "site": 0,
+    "city": 1,
+    "admin2": 2,
+    "admin1": 3,
+    "region": 4,
+    "sea": 4,
+    "country": 5,
+}
 DATE_RANK = {"day": 0, "week": 1, "range": 2, "month": 3, "year": 4, "unknown": 9}
 # Distance within which two resolved places count as the same, by the coarser precision.
-MERGE_KM = {"site": 25.0, "city": 25.0, "admin2": 60.0, "admin1": 150.0, "region": 300.0,
-            "sea": 800.0, "country": 2000.0}
+MERGE_KM = {
+    "site": 25.0,
+    "city": 25.0,
+    "admin2": 60.0,
+    "admin1": 150.0,
+    "region": 300.0,
+    "sea": 800.0,
+    "country": 2000.0,
+}
 INTERCEPT_LEMMAS = {"intercept", "shoot", "down", "repel", "thwart", "foil"}
 DAMAGE_LEMMAS = {"damage", "impact", "destroy", "hit"}
 RESPONSE_CUES = {"response", "retaliation", "revenge", "reprisal", "answer", "retribution"}
@@ -165,7 +179,9 @@ class ArticleContext:
                         counts[iso] = counts.get(iso, 0) + 1
         return [c for c, _ in sorted(counts.items(), key=lambda kv: -kv[1])]
 
-    def location_for(self, para: Paragraph, heads: list[Token], blocked: set[int]) -> Location | None:
+    def location_for(
+        self, para: Paragraph, heads: list[Token], blocked: set[int]
+    ) -> Location | None:
         pi = self.para_index(para)
         topo = self.toponyms.get(pi, {})
         best: Location | None = None
@@ -189,7 +205,11 @@ class ArticleContext:
         """Feed every actor-like phrase to the coreference memory in text order."""
         for para in self.parsed.paragraphs:
             for tok in para.doc:
-                if tok.dep_ in {"compound"} and tok.head.ent_iob_ != "O" and ent_of(tok) is ent_of(tok.head):
+                if (
+                    tok.dep_ in {"compound"}
+                    and tok.head.ent_iob_ != "O"
+                    and ent_of(tok) is ent_of(tok.head)
+                ):
                     continue
                 if is_actorish(tok) and (tok.pos_ in {"PROPN", "NOUN", "PRON", "ADJ"}):
                     self.actor_for(para, tok, "source")
@@ -207,8 +227,16 @@ class ArticleContext:
         base = self._actor_memo[key]
         if base is None:
             return None
-        return Actor(role, base.text, base.name, base.country, base.kind, base.span,
-                     sponsor=base.sponsor, actor_id=base.actor_id)
+        return Actor(
+            role,
+            base.text,
+            base.name,
+            base.country,
+            base.kind,
+            base.span,
+            sponsor=base.sponsor,
+            actor_id=base.actor_id,
+        )
 
     def _resolve_actor(self, para: Paragraph, tok: Token) -> Actor | None:
         start, end = para.offset(tok)
@@ -223,14 +251,30 @@ class ArticleContext:
                     if low in {"we", "our", "us"} and spk.kind == "person" and spk.country:
                         state = self.actors.registry.state(spk.country)
                         name, kind = (state.name if state else spk.name), "government"
-                    return Actor("source", tok.text, name, spk.country, kind, (start, end),
-                                 sponsor=spk.sponsor, actor_id=spk.actor_id)
+                    return Actor(
+                        "source",
+                        tok.text,
+                        name,
+                        spk.country,
+                        kind,
+                        (start, end),
+                        sponsor=spk.sponsor,
+                        actor_id=spk.actor_id,
+                    )
             return None
         if low in THIRD_POSSESSIVE:
             prev = self._nearest_prior_actor(para, tok)
             if prev is not None:
-                return Actor("source", tok.text, prev.name, prev.country, prev.kind, (start, end),
-                             sponsor=prev.sponsor, actor_id=prev.actor_id)
+                return Actor(
+                    "source",
+                    tok.text,
+                    prev.name,
+                    prev.country,
+                    prev.kind,
+                    (start, end),
+                    sponsor=prev.sponsor,
+                    actor_id=prev.actor_id,
+                )
             return None
         s, e = noun_phrase(tok)
         doc = para.doc
@@ -239,11 +283,13 @@ class ArticleContext:
         resolved = self.actors.resolve(span.text, (c_start, c_end), label=tok.ent_type_ or None)
         if resolved is not None:
             return _actor_from(resolved, span.text, (c_start, c_end))
-        if tok.ent_type_ in {"PERSON", "ORG"} or (tok.pos_ in {"NOUN", "PROPN"} and not tok.ent_type_):
+        if tok.ent_type_ in {"PERSON", "ORG"} or (
+            tok.pos_ in {"NOUN", "PROPN"} and not tok.ent_type_ and is_actorish(tok)
+        ):
             # unknown to the registry but named or described in the text: keep it, uncanonical
-            kind: ActorKind = "person" if tok.ent_type_ == "PERSON" else "other"
+            fallback: ActorKind = "person" if tok.ent_type_ == "PERSON" else "other"
             name = span.text[4:] if span.text.lower().startswith("the ") else span.text
-            return Actor("source", span.text, name, None, kind, (c_start, c_end))
+            return Actor("source", span.text, name, None, fallback, (c_start, c_end))
         return None
 
     def _nearest_prior_actor(self, para: Paragraph, tok: Token) -> Actor | None:
@@ -298,22 +344,40 @@ def _modifier_only(tok: Token) -> bool:
     """A toponym used to describe an actor ("Iran-affiliated groups", "US forces") places
     nothing; one on a place ("Iraq's Ain al-Asad base") or after "in/at/near" does."""
     node = tok
-    while node.dep_ in {"compound", "flat"} and node.head.i != node.i and node.head.ent_type_ == tok.ent_type_:
+    while (
+        node.dep_ in {"compound", "flat"}
+        and node.head.i != node.i
+        and node.head.ent_type_ == tok.ent_type_
+    ):
         node = node.head
     if node.dep_ in {"npadvmod", "amod", "compound", "nmod"}:
-        return node.head.lemma_.lower() not in FACILITY_NOUNS and node.head.ent_type_ not in {"GPE", "LOC", "FAC"}
+        return node.head.lemma_.lower() not in FACILITY_NOUNS and node.head.ent_type_ not in {
+            "GPE",
+            "LOC",
+            "FAC",
+        }
     return False
 
 
 def _actor_from(r: ResolvedActor, text: str, span: tuple[int, int]) -> Actor:
-    return Actor("source", text, r.name, r.country, cast(ActorKind, r.kind), span,
-                 sponsor=r.sponsor, actor_id=r.actor_id)
+    return Actor(
+        "source",
+        text,
+        r.name,
+        r.country,
+        cast(ActorKind, r.kind),
+        span,
+        sponsor=r.sponsor,
+        actor_id=r.actor_id,
+    )
 
 
 # ---- the stage ------------------------------------------------------------------------
 
 
-def extract_events(parsed: ParsedArticle, lex: Lexicon | None = None) -> tuple[list[Event], list[Quote]]:
+def extract_events(
+    parsed: ParsedArticle, lex: Lexicon | None = None
+) -> tuple[list[Event], list[Quote]]:
     lex = lex or load_lexicon()
     ctx = ArticleContext(parsed, lex)
     mentions: list[Mention] = []
@@ -330,7 +394,9 @@ def extract_events(parsed: ParsedArticle, lex: Lexicon | None = None) -> tuple[l
     _link(ctx, clusters)
     for c in clusters:
         first = min(c.mentions, key=lambda x: x.char_span[0])
-        c.id = hashlib.sha1(f"{ctx.article.id}|{c.type}|{first.char_span[0]}".encode()).hexdigest()[:16]
+        c.id = hashlib.sha1(f"{ctx.article.id}|{c.type}|{first.char_span[0]}".encode()).hexdigest()[
+            :16
+        ]
     events = [_to_event(ctx, c) for c in clusters]
     return events, _quotes(ctx)
 
@@ -354,9 +420,11 @@ def _read_sentence(ctx: ArticleContext, para: Paragraph, sent: Span, found: list
             if event.trigger.dep_ == "nsubjpass" or event.anaphoric:
                 event.anaphoric = True
         lemma = tok.lemma_.lower()
-        if lemma in INTERCEPT_LEMMAS and tok.pos_ == "VERB" and (lemma != "shoot" or any(
-            c.lower_ == "down" for c in tok.children
-        )):
+        if (
+            lemma in INTERCEPT_LEMMAS
+            and tok.pos_ == "VERB"
+            and (lemma != "shoot" or any(c.lower_ == "down" for c in tok.children))
+        ):
             _note_outcome(tok, "intercepted")
         elif lemma in DAMAGE_LEMMAS and tok.i not in by_token and tok.pos_ in {"VERB", "NOUN"}:
             _note_outcome(tok, "damage")
@@ -371,15 +439,25 @@ def _read_sentence(ctx: ArticleContext, para: Paragraph, sent: Span, found: list
     keep: list[Mention] = []
     for m in found:
         if "hosted_only" in m.flags and m.host is None:
-            others_here = [x for x in found if x is not m and x.type == "ASSAULT" and "hosted_only" not in x.flags]
+            others_here = [
+                x
+                for x in found
+                if x is not m and x.type == "ASSAULT" and "hosted_only" not in x.flags
+            ]
             if not others_here:
                 continue
             m.host = min(others_here, key=lambda x: abs(x.trigger.i - m.trigger.i))
         if "weapon_object" in m.flags and not m.instruments and "needs_actor" not in m.flags:
             continue
-        if "needs_actor" in m.flags and not (m.sources or m.targets or m.instruments or m.claimants or m.anaphoric):
+        if "needs_actor" in m.flags and not (
+            m.sources or m.targets or m.instruments or m.claimants or m.anaphoric
+        ):
             continue
-        if "weapon_object" in m.flags and "needs_actor" in m.flags and not (m.instruments or m.sources):
+        if (
+            "weapon_object" in m.flags
+            and "needs_actor" in m.flags
+            and not (m.instruments or m.sources)
+        ):
             continue
         keep.append(m)
     kept = {id(m) for m in keep}
@@ -408,6 +486,9 @@ def _resolve_mention(ctx: ArticleContext, m: Mention) -> MentionInfo:
                 if actor is not None and all(a.name != actor.name for a in out):
                     out.append(actor)
     info.location = ctx.location_for(para, m.places + m.targets + m.sources, blocked)
+    if info.location is None:
+        # the sentence's own places, outside other events' phrases ("Police in Lyon ... a blast")
+        info.location = ctx.location_for(para, [m.sent.root], blocked)
     info.date = _resolve_dates(ctx, m)
     info.attribution = ctx.attribution_for(m)
     modes: list[str] = []
@@ -447,7 +528,9 @@ def _resolve_dates(ctx: ArticleContext, m: Mention) -> DateInfo | None:
     return merge_date_time(day, time) if (day or time) else None
 
 
-def _attach_casualties(ctx: ArticleContext, mentions: list[Mention], infos: dict[int, MentionInfo]) -> None:
+def _attach_casualties(
+    ctx: ArticleContext, mentions: list[Mention], infos: dict[int, MentionInfo]
+) -> None:
     by_sent: dict[tuple[int, int], list[Mention]] = {}
     for m in mentions:
         by_sent.setdefault(m.sent_span, []).append(m)
@@ -535,13 +618,20 @@ def _compatible(c: Cluster, m: Mention, info: MentionInfo) -> tuple[bool, int]:
     if d is False:
         return False, 0
     if d:
-        both_days = c.date is not None and info.date is not None and c.date.precision == info.date.precision == "day"
+        both_days = (
+            c.date is not None
+            and info.date is not None
+            and c.date.precision == info.date.precision == "day"
+        )
         score += 2 if both_days else 1
     p = places_agree(c.location, info.location)
     if p is False:
         return False, 0
     if p and c.location is not None and info.location is not None:
-        coarse = max(PRECISION_RANK.get(c.location.precision, 9), PRECISION_RANK.get(info.location.precision, 9))
+        coarse = max(
+            PRECISION_RANK.get(c.location.precision, 9),
+            PRECISION_RANK.get(info.location.precision, 9),
+        )
         score += 2 if coarse <= 1 else 1 if coarse < 5 else 0
     if c.targets and info.targets and _names(c.targets) & _names(info.targets):
         score += 1
@@ -560,7 +650,8 @@ def _absorb(c: Cluster, m: Mention, info: MentionInfo) -> None:
                 have.append(a)
     if info.location and (
         c.location is None
-        or PRECISION_RANK.get(info.location.precision, 9) < PRECISION_RANK.get(c.location.precision, 9)
+        or PRECISION_RANK.get(info.location.precision, 9)
+        < PRECISION_RANK.get(c.location.precision, 9)
     ):
         c.location = info.location
     if info.date:
@@ -580,7 +671,9 @@ def _absorb(c: Cluster, m: Mention, info: MentionInfo) -> None:
             c.instruments.append(tok.text.lower())
 
 
-def _merge(ctx: ArticleContext, mentions: list[Mention], infos: dict[int, MentionInfo]) -> list[Cluster]:
+def _merge(
+    ctx: ArticleContext, mentions: list[Mention], infos: dict[int, MentionInfo]
+) -> list[Cluster]:
     clusters: list[Cluster] = []
     owner: dict[int, Cluster] = {}
     for m in mentions:
@@ -611,12 +704,13 @@ def _merge(ctx: ArticleContext, mentions: list[Mention], infos: dict[int, Mentio
     for m in mentions:
         if m.host is None:
             continue
-        host = m.host
+        host: Mention = m.host
         while host.host is not None and host.host is not host:
             host = host.host
-        c = owner.get(id(host))
-        if c is None:
+        hosted = owner.get(id(host))
+        if hosted is None:
             continue
+        c = hosted
         info = infos[id(m)]
         c.casualties.extend(info.casualties)
         c.mentions.append(m)
@@ -634,8 +728,14 @@ def _merge(ctx: ArticleContext, mentions: list[Mention], infos: dict[int, Mentio
             continue
         c, start_c = owner[id(m)], owner[id(m.since)]
         if start_c.date and start_c.date.start and ctx.article.published:
-            c.date = DateInfo(start_c.date.start, ctx.article.published, "range", None,
-                              start_c.date.text, start_c.date.span)
+            c.date = DateInfo(
+                start_c.date.start,
+                ctx.article.published,
+                "range",
+                None,
+                start_c.date.text,
+                start_c.date.span,
+            )
     _attach_outcomes(ctx, clusters)
     for c in clusters:
         c.attribution = _choose_attribution(c)
@@ -655,15 +755,20 @@ def _attach_outcomes(ctx: ArticleContext, clusters: list[Cluster]) -> None:
             tok = para.doc[i]
             pos = para.start + tok.idx
             prior = [
-                c for c in clusters
-                if c.type == "ASSAULT" and c.modality == "asserted"
+                c
+                for c in clusters
+                if c.type == "ASSAULT"
+                and c.modality == "asserted"
                 and any(x.char_span[0] <= pos for x in c.mentions)
             ]
             if kind == "intercepted":
                 prior = [c for c in prior if c.mode in {"missile", "rocket", "drone", None}]
             if not prior:
                 continue
-            latest = max(prior, key=lambda c: max(x.char_span[0] for x in c.mentions if x.char_span[0] <= pos))
+            latest = max(
+                prior,
+                key=lambda c: max(x.char_span[0] for x in c.mentions if x.char_span[0] <= pos),
+            )
             if pos - max(x.char_span[0] for x in latest.mentions) > 1500:
                 continue
             if kind == "intercepted":
@@ -690,16 +795,17 @@ def _antecedent(clusters: list[Cluster], m: Mention, info: MentionInfo) -> Clust
     """
     pos = m.char_span[0]
     pool = [
-        c for c in clusters
-        if c.type == m.type and c.modality == "asserted" and _compatible(c, m, info)[0]
+        c
+        for c in clusters
+        if c.type == m.type
+        and c.modality == "asserted"
+        and _compatible(c, m, info)[0]
         and any(x.char_span[0] < pos for x in c.mentions)
     ]
     if info.sources:
         pool = [c for c in pool if _names(c.sources) & _names(info.sources)]
     same_lemma = [c for c in pool if any(x.lemma == m.lemma for x in c.mentions)]
-    if m.possessive and not m.anaphoric:
-        pool = same_lemma
-    elif m.lemma not in GENERIC_LEMMAS:
+    if (m.possessive and not m.anaphoric) or m.lemma not in GENERIC_LEMMAS:
         pool = same_lemma
     if not pool:
         return None
@@ -712,7 +818,9 @@ def _choose_attribution(c: Cluster) -> Attribution | None:
     for order, info in enumerate(c.infos):
         if info.attribution is None:
             continue
-        weight = 3 * bool(info.casualties) + bool(info.date and info.date.start) + bool(info.location)
+        weight = (
+            3 * bool(info.casualties) + bool(info.date and info.date.start) + bool(info.location)
+        )
         weight += bool(info.date and info.date.time)
         if best is None or weight > best[0]:
             best = (weight, -order, info.attribution)
@@ -733,7 +841,8 @@ def _link(ctx: ArticleContext, clusters: list[Cluster]) -> None:
                 if m.trigger.i in cue_sub:
                     continue
                 inner = [
-                    owner[id(x)] for x in (y for cc in clusters for y in cc.mentions)
+                    owner[id(x)]
+                    for x in (y for cc in clusters for y in cc.mentions)
                     if x.sent is m.sent and x.trigger.i in cue_sub and id(x) in owner
                 ]
                 for other in inner:
@@ -741,12 +850,19 @@ def _link(ctx: ArticleContext, clusters: list[Cluster]) -> None:
                         c.related.append((other, "response_to"))
             if m.retaliatory:
                 after = [
-                    owner[id(x)] for cc in clusters for x in cc.mentions
-                    if x.sent is m.sent and x is not m and owner.get(id(x)) is not c
+                    owner[id(x)]
+                    for cc in clusters
+                    for x in cc.mentions
+                    if x.sent is m.sent
+                    and x is not m
+                    and owner.get(id(x)) is not c
                     and any(a.lower_ in {"after", "following"} for a in x.trigger.ancestors)
                 ]
                 prior = after or [
-                    cc for cc in clusters if cc is not c and cc.type == "ASSAULT"
+                    cc
+                    for cc in clusters
+                    if cc is not c
+                    and cc.type == "ASSAULT"
                     and min(x.char_span[0] for x in cc.mentions) < m.char_span[0]
                     and not (_names(cc.sources) & _names(c.sources))
                 ]
@@ -757,7 +873,9 @@ def _link(ctx: ArticleContext, clusters: list[Cluster]) -> None:
 # ---- output ---------------------------------------------------------------------------
 
 
-def _fuse_counts(figures: list[cas.CasualtyFigure], kind: str) -> tuple[Count | None, cas.CasualtyFigure | None]:
+def _fuse_counts(
+    figures: list[cas.CasualtyFigure], kind: str
+) -> tuple[Count | None, cas.CasualtyFigure | None]:
     picked = [f for f in figures if f.kind == kind]
     if not picked:
         return None, None
@@ -771,8 +889,11 @@ def _to_event(ctx: ArticleContext, c: Cluster) -> Event:
     killed, kfig = _fuse_counts(c.casualties, "killed")
     injured, ifig = _fuse_counts(c.casualties, "injured")
     fig = kfig or ifig
-    actors = [*c.sources, *[_with_role(a, "target") for a in c.targets if a.name not in _names(c.sources)],
-              *[_with_role(a, "claimant") for a in c.claimants]]
+    actors = [
+        *c.sources,
+        *[_with_role(a, "target") for a in c.targets if a.name not in _names(c.sources)],
+        *[_with_role(a, "claimant") for a in c.claimants],
+    ]
     evidence: list[Evidence] = []
     seen: set[tuple[int, int]] = set()
     for m in sorted(c.mentions, key=lambda x: x.char_span[0]):
@@ -781,7 +902,9 @@ def _to_event(ctx: ArticleContext, c: Cluster) -> Event:
             seen.add((s, e))
             evidence.append(Evidence(art.id, s, e, ctx.text[s:e]))
     filled = sum(bool(x) for x in (c.sources, c.targets, c.location, c.date))
-    confidence = min(0.95, 0.35 + 0.1 * filled + 0.05 * min(len(c.mentions), 3) + (0.05 if c.attribution else 0))
+    confidence = min(
+        0.95, 0.35 + 0.1 * filled + 0.05 * min(len(c.mentions), 3) + (0.05 if c.attribution else 0)
+    )
     return Event(
         id=c.id,
         type=cast(EventType, c.type),
@@ -790,7 +913,9 @@ def _to_event(ctx: ArticleContext, c: Cluster) -> Event:
         actors=actors,
         date=c.date,
         location=c.location,
-        casualties=Casualties(killed, injured, fig.text if fig else None, fig.span if fig else None),
+        casualties=Casualties(
+            killed, injured, fig.text if fig else None, fig.span if fig else None
+        ),
         attribution=c.attribution or Attribution("unattributed"),
         related=[Related(o.id, cast(Relation, rel)) for o, rel in c.related],
         evidence=evidence,
@@ -804,7 +929,9 @@ def _to_event(ctx: ArticleContext, c: Cluster) -> Event:
 
 
 def _with_role(a: Actor, role: ActorRole) -> Actor:
-    return Actor(role, a.text, a.name, a.country, a.kind, a.span, sponsor=a.sponsor, actor_id=a.actor_id)
+    return Actor(
+        role, a.text, a.name, a.country, a.kind, a.span, sponsor=a.sponsor, actor_id=a.actor_id
+    )
 
 
 def _quotes(ctx: ArticleContext) -> list[Quote]:
@@ -813,11 +940,15 @@ def _quotes(ctx: ArticleContext) -> list[Quote]:
         speaker = q.speaker
         actor = ctx.speaker_actor(speaker) if speaker else None
         phrase = speaker_phrase(speaker.token) if speaker and speaker.token is not None else None
-        out.append(Quote(
-            text=ctx.text[q.start:q.end],
-            span=(q.start, q.end),
-            speaker=phrase.text if phrase is not None else None,
-            speaker_name=actor.name if actor else None,
-            speaker_span=speaker.para.offset(phrase) if phrase is not None and speaker and speaker.para else None,
-        ))
+        out.append(
+            Quote(
+                text=ctx.text[q.start : q.end],
+                span=(q.start, q.end),
+                speaker=phrase.text if phrase is not None else None,
+                speaker_name=actor.name if actor else None,
+                speaker_span=speaker.para.offset(phrase)
+                if phrase is not None and speaker and speaker.para
+                else None,
+            )
+        )
     return out

@@ -16,11 +16,27 @@ from ..nlp import Paragraph, ParsedArticle
 from .syntax import conjuncts, ent_of, is_pronoun
 
 SPEECH_VERBS = {
-    "say", "tell", "state", "announce", "confirm", "add", "write", "post", "report", "claim",
-    "allege", "insist", "declare", "note", "stress", "warn", "tweet", "explain", "accuse",
+    "say",
+    "tell",
+    "state",
+    "announce",
+    "confirm",
+    "add",
+    "write",
+    "post",
+    "report",
+    "claim",
+    "allege",
+    "insist",
+    "declare",
+    "note",
+    "stress",
+    "warn",
+    "tweet",
+    "explain",
+    "accuse",
 }
 REPORT_FORMS = {"says", "report", "reported", "reports", "reporting"}
-STATEMENT_CUES = {"statement", "communique", "communiqué", "briefing", "conference", "release"}
 _QUOTE_RE = re.compile(r"“[^”]{2,}”|\"[^\"\n]{2,}\"")
 
 
@@ -47,10 +63,6 @@ def _speech_kind(verb: Token) -> str:
         return "claim"
     if verb.lower_ in REPORT_FORMS or lemma == "report" or verb.tag_ in {"VBZ", "VBP"}:
         return "report"  # "X says", "Houthis say": reported, not a formal statement
-    for child in verb.children:
-        if child.dep_ == "prep":
-            if any(t.lemma_.lower() in STATEMENT_CUES for t in child.subtree):
-                return "statement"
     return "statement"
 
 
@@ -76,7 +88,13 @@ def speaker_for(token: Token, para: Paragraph) -> Speaker | None:
             subj = _subject(anc)
             if subj is not None and subj.dep_ == "nsubjpass":
                 # "the attack was claimed by X": the speaker is the agent, never the event
-                agents = [o for c in anc.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+                agents = [
+                    o
+                    for c in anc.children
+                    if c.dep_ == "agent"
+                    for o in c.children
+                    if o.dep_ == "pobj"
+                ]
                 subj = agents[0] if agents else None
             if subj is not None and subj.lower_ not in {"that", "which"} and subj.i != token.i:
                 return Speaker(_speech_kind(anc), subj, para, para.offset(anc))
@@ -134,7 +152,10 @@ def speaker_phrase(token: Token) -> Span:
     if ent is not None:
         start, end = ent.start, ent.end
     else:
-        start = min([c.left_edge.i for c in token.lefts if c.dep_ in {"compound", "amod", "poss", "nmod"}] + [token.i])
+        start = min(
+            [c.left_edge.i for c in token.lefts if c.dep_ in {"compound", "amod", "poss", "nmod"}]
+            + [token.i]
+        )
         end = token.i + 1
     doc = token.doc
     while start < end - 1 and doc[start].lower_ in {"the", "a", "an"}:

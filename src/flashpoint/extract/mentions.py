@@ -26,16 +26,46 @@ from .syntax import (
 )
 
 LIGHT_VERBS = {
-    "carry", "launch", "conduct", "stage", "mount", "begin", "make", "unleash", "step", "wage",
-    "execute", "perform", "continue", "intensify", "escalate", "expand", "resume", "order",
+    "carry",
+    "launch",
+    "conduct",
+    "stage",
+    "mount",
+    "begin",
+    "make",
+    "unleash",
+    "step",
+    "wage",
+    "execute",
+    "perform",
+    "continue",
+    "intensify",
+    "escalate",
+    "expand",
+    "resume",
+    "order",
 }
 CLAIM_VERBS = {"claim", "accept", "admit"}
 # A date on the speech verb that reports an event ("CENTCOM said Saturday that ...") dates it.
 SPEECH_LEMMAS = {"say", "announce", "report", "state", "confirm", "tell", "add", "write", "claim"}
 # Quantity heads that stand before the event noun: "dozens of attacks", "a series of strikes".
 QUANTITY_HEADS = {
-    "dozen", "dozens", "series", "number", "wave", "string", "spate", "hundreds", "scores",
-    "couple", "barrage", "round", "flurry", "campaign", "thousands", "several",
+    "dozen",
+    "dozens",
+    "series",
+    "number",
+    "wave",
+    "string",
+    "spate",
+    "hundreds",
+    "scores",
+    "couple",
+    "barrage",
+    "round",
+    "flurry",
+    "campaign",
+    "thousands",
+    "several",
 }
 
 
@@ -50,9 +80,22 @@ def event_noun(tok: Token, by_token: dict[int, Mention]) -> Mention | None:
                     if obj.i in by_token:
                         return by_token[obj.i]
     return None
+
+
 OWNER_VERBS = {"use", "operate", "run", "control", "hold", "belong", "occupy", "house"}
 TARGET_PREPS = {"on", "against", "at", "toward", "towards", "into", "upon"}
-PLACE_PREPS = {"in", "near", "outside", "inside", "across", "around", "within", "throughout", "off", "over"}
+PLACE_PREPS = {
+    "in",
+    "near",
+    "outside",
+    "inside",
+    "across",
+    "around",
+    "within",
+    "throughout",
+    "off",
+    "over",
+}
 INSTRUMENT_PREPS = {"with", "using"}
 SOURCE_PREPS = {"by", "from"}
 PLACE_ENTS = {"GPE", "LOC", "FAC"}
@@ -137,9 +180,10 @@ def _cancelled(token: Token, d: TriggerDef) -> bool:
         for child in token.children:
             if child.lemma_.lower() in d.not_with:
                 return True
-            if child.dep_ in {"dobj", "pobj", "prep"}:
-                if any(t.lemma_.lower() in d.not_with for t in child.subtree):
-                    return True
+            if child.dep_ in {"dobj", "pobj", "prep"} and any(
+                t.lemma_.lower() in d.not_with for t in child.subtree
+            ):
+                return True
     return "plural_only" in d.flags and token.tag_ != "NNS"
 
 
@@ -163,8 +207,14 @@ def find_mentions(para: Paragraph, sent: Span, lex: Lexicon | None = None) -> li
         if tok.i in found:
             continue
         found[tok.i] = Mention(
-            para, sent, tok, pdef.type, pdef.mode, frozenset({"pattern"}),
-            pattern_modality=pdef.modality, pattern_end=sent.start + end - 1,
+            para,
+            sent,
+            tok,
+            pdef.type,
+            pdef.mode,
+            frozenset({"pattern"}),
+            pattern_modality=pdef.modality,
+            pattern_end=sent.start + end - 1,
             lemma=tok.lemma_.lower(),
         )
     for tok in sent:
@@ -237,8 +287,13 @@ def owners(noun: Token) -> list[Token]:
                 elif gc.dep_ == "dobj" and child.lemma_.lower() == "house":
                     out.extend(conjuncts(gc))
         elif child.dep_ == "prep" and child.lower_ in {"of", "belonging"}:
-            out.extend(o for ob in child.children if ob.dep_ == "pobj" for o in conjuncts(ob)
-                       if is_actorish(o))
+            out.extend(
+                o
+                for ob in child.children
+                if ob.dep_ == "pobj"
+                for o in conjuncts(ob)
+                if is_actorish(o)
+            )
     return [o for o in out if is_actorish(o)]
 
 
@@ -248,14 +303,22 @@ def read_arguments(
     """Fill the mention's argument slots from the dependency parse, in place."""
     lex = lex or load_lexicon()
     t = m.trigger
-    verbal = t.pos_ in {"VERB", "AUX"} and not m.flags & {"pattern"} or (
-        "pattern" in m.flags and t.pos_ in {"VERB", "ADJ"} and t.lemma_ not in {"come", "open"}
+    verbal = (
+        (t.pos_ in {"VERB", "AUX"}
+        and not m.flags & {"pattern"})
+        or ("pattern" in m.flags and t.pos_ in {"VERB", "ADJ"} and t.lemma_ not in {"come", "open"})
     )
     passive = verbal and is_passive(t)
     others = blocked - {t.i}
 
     def nominal(tok: Token) -> bool:
-        return tok.pos_ in {"NOUN", "PROPN"} and tok.ent_type_ not in {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"}
+        return tok.pos_ in {"NOUN", "PROPN"} and tok.ent_type_ not in {
+            "DATE",
+            "TIME",
+            "MONEY",
+            "PERCENT",
+            "ORDINAL",
+        }
 
     def add_target(tok: Token) -> None:
         if is_weapon(tok, lex):
@@ -275,7 +338,7 @@ def read_arguments(
             m.instruments.append(tok)
         elif tok.lower_ in RELATIVE_PRONOUNS:
             return
-        elif is_actorish(tok) or is_placeish(tok, toponym_heads) and ent_of(tok) is not None:
+        elif is_actorish(tok) or (is_placeish(tok, toponym_heads) and ent_of(tok) is not None):
             m.sources.append(tok)
 
     for root in frame_roots(m):
@@ -313,9 +376,13 @@ def read_arguments(
             for child in root.children:
                 if child.i in others:
                     continue
-                if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and (
-                    ent_of(child) is not None and ent_of(child).label_ in {"ORG", "NORP", "GPE", "PERSON"}  # type: ignore[union-attr]
-                )):
+                if child.dep_ == "poss" or (
+                    child.dep_ in {"compound", "amod", "nmod"}
+                    and (
+                        ent_of(child) is not None
+                        and ent_of(child).label_ in {"ORG", "NORP", "GPE", "PERSON"}  # type: ignore[union-attr]
+                    )
+                ):
                     if ent_of(child) is not None and ent_of(child).label_ in {"LOC", "FAC"}:  # type: ignore[union-attr]
                         m.places.append(child)
                     elif is_weapon(child, lex):
@@ -331,7 +398,9 @@ def read_arguments(
                 if det and det[0].dep_ == "det" and det[0].lower_ in ANAPHORIC_DETS:
                     m.anaphoric = True
                 elif det and det[0].dep_ == "poss" and det[0].pos_ == "PRON":
-                    m.possessive = True  # "their attacks": anaphoric only if such attacks came before
+                    m.possessive = (
+                        True  # "their attacks": anaphoric only if such attacks came before
+                    )
         for prep, obj in _prep_pairs(root):
             if obj.i in others:
                 if prep == "since":
@@ -364,7 +433,11 @@ def read_arguments(
     # frame, and places inside the source phrase, as weaker evidence.
     for root in frame_roots(m):
         for tok in subtree_excluding(root, others):
-            if tok.dep_ in {"acl", "advcl", "relcl"} and tok.lemma_.lower() == "target" and tok.i != t.i:
+            if (
+                tok.dep_ in {"acl", "advcl", "relcl"}
+                and tok.lemma_.lower() == "target"
+                and tok.i != t.i
+            ):
                 for obj in _arg_heads(tok, "dobj"):
                     if obj not in m.targets and obj not in m.places:
                         add_target(obj)
@@ -391,7 +464,12 @@ def _read_dates(m: Mention, others: set[int]) -> None:
         for child in anc.children:
             if child.i in others or child.i == m.trigger.i:
                 continue
-            if child.ent_type_ in {"DATE", "TIME"} and child.dep_ in {"npadvmod", "tmod", "prep", "pobj"}:
+            if child.ent_type_ in {"DATE", "TIME"} and child.dep_ in {
+                "npadvmod",
+                "tmod",
+                "prep",
+                "pobj",
+            }:
                 ent = ent_of(child)
                 if ent is not None and ent.start not in seen:
                     seen.add(ent.start)
@@ -443,7 +521,7 @@ def casualty_host(m: Mention, by_token: dict[int, Mention]) -> Mention | None:
 
 
 def claim_host(tok: Token, by_token: dict[int, Mention]) -> tuple[Mention | None, list[Token]]:
-    """"The attack was claimed by X" / "X claimed (responsibility for) the attack"."""
+    """ "The attack was claimed by X" / "X claimed (responsibility for) the attack"."""
     lemma = tok.lemma_.lower()
     if lemma not in CLAIM_VERBS:
         return None, []

@@ -14,19 +14,86 @@ from .syntax import has_neg
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should", "can", "must"}
 INTENT_VERBS = {
-    "plan", "seek", "intend", "aim", "want", "prepare", "hope", "pledge", "promise", "expect",
-    "try", "attempt", "consider", "propose", "decide", "vow", "mull", "weigh", "need",
+    "plan",
+    "seek",
+    "intend",
+    "aim",
+    "want",
+    "prepare",
+    "hope",
+    "pledge",
+    "promise",
+    "expect",
+    "try",
+    "attempt",
+    "consider",
+    "propose",
+    "decide",
+    "vow",
+    "mull",
+    "weigh",
+    "need",
 }
 THREAT_VERBS = {"threaten", "warn"}
+# Words whose object event has not (yet) happened: "called for protests", "a ban on rallies".
+CALLING_WORDS = {
+    "call",
+    "plan",
+    "demand",
+    "appeal",
+    "urge",
+    "proposal",
+    "propose",
+    "prepare",
+    "threat",
+    "threaten",
+    "vow",
+    "pledge",
+    "warn",
+    "warning",
+    "order",
+}
+BANNING_WORDS = {"ban", "prohibit", "prohibition", "outlaw", "forbid", "prevent", "avert", "deter"}
 DENY_VERBS = {"deny", "dismiss", "refute"}
 # Verbs that pass their complement through unchanged ("said the strikes hit ...").
 REPORT_VERBS = {
-    "say", "tell", "report", "claim", "state", "announce", "confirm", "add", "write", "believe",
-    "allege", "note", "insist", "show", "indicate", "suggest", "reveal", "acknowledge", "know",
+    "say",
+    "tell",
+    "report",
+    "claim",
+    "state",
+    "announce",
+    "confirm",
+    "add",
+    "write",
+    "believe",
+    "allege",
+    "note",
+    "insist",
+    "show",
+    "indicate",
+    "suggest",
+    "reveal",
+    "acknowledge",
+    "know",
 }
 SUPPORT_VERBS = {
-    "carry", "launch", "conduct", "stage", "mount", "begin", "make", "unleash", "wage", "order",
-    "continue", "resume", "step", "intensify", "escalate", "come",
+    "carry",
+    "launch",
+    "conduct",
+    "stage",
+    "mount",
+    "begin",
+    "make",
+    "unleash",
+    "wage",
+    "order",
+    "continue",
+    "resume",
+    "step",
+    "intensify",
+    "escalate",
+    "come",
 }
 
 
@@ -52,9 +119,17 @@ def modality(trigger: Token, pattern_modality: str | None = None) -> str:
         return pattern_modality
     node = trigger
     if trigger.pos_ in {"NOUN", "PROPN"}:
-        if any(c.dep_ == "det" and c.lower_ in {"no"} for c in trigger.children) or has_neg(trigger):
+        if any(c.dep_ == "det" and c.lower_ in {"no"} for c in trigger.children) or has_neg(
+            trigger
+        ):
             return "negated"
         head = trigger.head
+        governor = head.head if trigger.dep_ == "pobj" and head.dep_ == "prep" else head
+        glemma = governor.lemma_.lower()
+        if trigger.dep_ in {"pobj", "dobj"} and glemma in BANNING_WORDS:
+            return "hypothetical"  # "a ban on protests": none took place
+        if trigger.dep_ in {"pobj", "dobj"} and glemma in CALLING_WORDS:
+            return "future"  # "called for protests", "plans for an offensive"
         if trigger.dep_ in {"dobj", "nsubjpass", "pobj"} and head.lemma_.lower() in SUPPORT_VERBS:
             node = head if trigger.dep_ != "pobj" else head.head
         else:
