@@ -46,6 +46,10 @@ LIGHT_VERBS = {
     "order",
 }
 CLAIM_VERBS = {"claim", "accept", "admit"}
+TIME_NOUNS = {
+    "time", "hour", "minute", "moment", "night", "morning", "evening", "afternoon", "dawn",
+    "dusk", "noon", "midnight", "day", "week", "month", "year", "weekend", "period",
+}
 # A date on the speech verb that reports an event ("CENTCOM said Saturday that ...") dates it.
 SPEECH_LEMMAS = {"say", "announce", "report", "state", "confirm", "tell", "add", "write", "claim"}
 # Quantity heads that stand before the event noun: "dozens of attacks", "a series of strikes".
@@ -278,7 +282,11 @@ def owners(noun: Token) -> list[Token]:
     for child in noun.children:
         if child.dep_ == "poss" and is_actorish(child) and child.ent_type_ not in PLACE_ENTS:
             out.append(child)
-        elif child.dep_ == "compound" and child.ent_type_ in {"GPE", "ORG", "NORP"}:
+        elif (
+            child.dep_ == "compound"
+            and child.ent_type_ in {"GPE", "ORG", "NORP"}
+            and (ent_of(noun) is None or ent_of(child) != ent_of(noun))
+        ):
             out.append(child)  # "US bases": the owner; "Iraq's base" is a location
         elif child.dep_ in {"acl", "relcl"} and child.lemma_.lower() in OWNER_VERBS:
             for gc in child.children:
@@ -312,13 +320,11 @@ def read_arguments(
     others = blocked - {t.i}
 
     def nominal(tok: Token) -> bool:
-        return tok.pos_ in {"NOUN", "PROPN"} and tok.ent_type_ not in {
-            "DATE",
-            "TIME",
-            "MONEY",
-            "PERCENT",
-            "ORDINAL",
-        }
+        return (
+            tok.pos_ in {"NOUN", "PROPN"}
+            and tok.ent_type_ not in {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "CARDINAL"}
+            and tok.lemma_.lower() not in TIME_NOUNS
+        )
 
     def add_target(tok: Token) -> None:
         if is_weapon(tok, lex):
