@@ -300,7 +300,22 @@ class ArticleContext:
             memo = self._actor_memo.get((para.start, cand.i))
             if memo is not None and memo.kind not in {"civilians", "person"}:
                 return memo
+        # then the latest group or state named in the 600 characters before
+        pos = para.start + tok.idx
+        for (p_start, i), memo in reversed(list(self._actor_memo.items())):
+            if (
+                memo is None
+                or memo.kind in {"civilians", "person"}
+                or is_pronoun(memo_tok := self._token(p_start, i))
+            ):
+                continue
+            if p_start + memo_tok.idx < pos and pos - (p_start + memo_tok.idx) <= 600:
+                return memo
         return None
+
+    def _token(self, para_start: int, i: int) -> Token:
+        para = next(p for p in self.parsed.paragraphs if p.start == para_start)
+        return para.doc[i]
 
     def speaker_actor(self, speaker: Speaker) -> Actor | None:
         if speaker.token is None or speaker.para is None:

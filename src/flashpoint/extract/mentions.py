@@ -47,8 +47,24 @@ LIGHT_VERBS = {
 }
 CLAIM_VERBS = {"claim", "accept", "admit"}
 TIME_NOUNS = {
-    "time", "hour", "minute", "moment", "night", "morning", "evening", "afternoon", "dawn",
-    "dusk", "noon", "midnight", "day", "week", "month", "year", "weekend", "period",
+    "time",
+    "hour",
+    "minute",
+    "moment",
+    "night",
+    "morning",
+    "evening",
+    "afternoon",
+    "dawn",
+    "dusk",
+    "noon",
+    "midnight",
+    "day",
+    "week",
+    "month",
+    "year",
+    "weekend",
+    "period",
 }
 # A date on the speech verb that reports an event ("CENTCOM said Saturday that ...") dates it.
 SPEECH_LEMMAS = {"say", "announce", "report", "state", "confirm", "tell", "add", "write", "claim"}
@@ -243,8 +259,12 @@ def frame_roots(m: Mention) -> list[Token]:
     t = m.trigger
     roots = [t]
     if t.pos_ in {"NOUN", "PROPN"}:
-        head = t.head
-        if t.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in LIGHT_VERBS:
+        slot = t
+        # "launched a series of attacks": the quantity noun stands in the verb's slot
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and noun_in(t.head.head, QUANTITY_HEADS):
+            slot = t.head.head
+        head = slot.head
+        if slot.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in LIGHT_VERBS:
             roots.append(head)
         elif t.dep_ == "pobj" and head.lower_ == "under" and head.head.lemma_ in {"come", "be"}:
             roots.append(head.head)
@@ -311,10 +331,8 @@ def read_arguments(
     """Fill the mention's argument slots from the dependency parse, in place."""
     lex = lex or load_lexicon()
     t = m.trigger
-    verbal = (
-        (t.pos_ in {"VERB", "AUX"}
-        and not m.flags & {"pattern"})
-        or ("pattern" in m.flags and t.pos_ in {"VERB", "ADJ"} and t.lemma_ not in {"come", "open"})
+    verbal = (t.pos_ in {"VERB", "AUX"} and not m.flags & {"pattern"}) or (
+        "pattern" in m.flags and t.pos_ in {"VERB", "ADJ"} and t.lemma_ not in {"come", "open"}
     )
     passive = verbal and is_passive(t)
     others = blocked - {t.i}
@@ -341,7 +359,9 @@ def read_arguments(
 
     def add_source(tok: Token) -> None:
         if is_weapon(tok, lex):
-            m.instruments.append(tok)
+            m.instruments.append(tok)  # "gunmen", "suicide bombers": a mode and an actor
+            if tok.lemma_.lower() in ACTOR_NOUNS or tok.lower_ in ACTOR_NOUNS:
+                m.sources.append(tok)
         elif tok.lower_ in RELATIVE_PRONOUNS:
             return
         elif is_actorish(tok) or (is_placeish(tok, toponym_heads) and ent_of(tok) is not None):
@@ -382,11 +402,12 @@ def read_arguments(
             for child in root.children:
                 if child.i in others:
                     continue
+                named = ent_of(child)
                 if child.dep_ == "poss" or (
                     child.dep_ in {"compound", "amod", "nmod"}
                     and (
-                        ent_of(child) is not None
-                        and ent_of(child).label_ in {"ORG", "NORP", "GPE", "PERSON"}  # type: ignore[union-attr]
+                        (named is not None and named.label_ in {"ORG", "NORP", "GPE", "PERSON"})
+                        or (named is None and child.pos_ == "PROPN")  # "IS attacks"
                     )
                 ):
                     if ent_of(child) is not None and ent_of(child).label_ in {"LOC", "FAC"}:  # type: ignore[union-attr]
@@ -523,6 +544,11 @@ def casualty_host(m: Mention, by_token: dict[int, Mention]) -> Mention | None:
                 return other
     if t.dep_ in {"relcl", "acl"} and t.head.i in by_token:
         return by_token[t.head.i]
+    if t.dep_ in {"advcl", "conj", "xcomp"} and not subj:
+        # "launched a series of attacks, killing 130": the verb lends its clause to the attack
+        for other in by_token.values():
+            if other is not m and other.type == "ASSAULT" and t.head in frame_roots(other):
+                return other
     return None
 
 

@@ -34,16 +34,45 @@ from dataclasses import dataclass
 from ..types import Count
 
 _ONES = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
-           "bn": 1_000_000_000, "mn": 1_000_000}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
+    "mn": 1_000_000,
+}
 # Plural collective units: (low, best, high).
 _VAGUE_UNITS: dict[str, tuple[int, int, int]] = {
     "dozens": (24, 36, 99),
@@ -73,19 +102,80 @@ _VAGUE_WORDS: dict[str, tuple[int | None, int | None, int | None]] = {
 # Qualifier phrase → how it bends the figure (see the module docstring).
 _QUALIFIERS: dict[str, str] = {}
 for _mode, _phrases in {
-    "lower": ("at least", "no fewer than", "no less than", "not less than", "not fewer than",
-              "a minimum of", "minimum of", "at minimum"),
-    "more": ("more than", "over", "above", "in excess of", "upwards of", "upward of", "exceeding",
-             "north of", "well over", "just over", "well above", "just above", "some more than"),
-    "upper": ("nearly", "almost", "close to", "just under", "just below", "just shy of", "up to",
-              "as many as", "at most", "no more than", "not more than", "a maximum of",
-              "as much as", "nearing", "approaching"),
+    "lower": (
+        "at least",
+        "no fewer than",
+        "no less than",
+        "not less than",
+        "not fewer than",
+        "a minimum of",
+        "minimum of",
+        "at minimum",
+    ),
+    "more": (
+        "more than",
+        "over",
+        "above",
+        "in excess of",
+        "upwards of",
+        "upward of",
+        "exceeding",
+        "north of",
+        "well over",
+        "just over",
+        "well above",
+        "just above",
+        "some more than",
+    ),
+    "upper": (
+        "nearly",
+        "almost",
+        "close to",
+        "just under",
+        "just below",
+        "just shy of",
+        "up to",
+        "as many as",
+        "at most",
+        "no more than",
+        "not more than",
+        "a maximum of",
+        "as much as",
+        "nearing",
+        "approaching",
+    ),
     "less": ("fewer than", "less than", "under", "below", "well under", "well below"),
-    "approx": ("about", "around", "approximately", "roughly", "some", "an estimated",
-               "estimated", "circa", "approx.", "perhaps", "possibly", "maybe", "more or less",
-               "in the region of", "an approximate", "almost exactly"),
-    "exact": ("a total of", "a further", "another", "exactly", "precisely", "all", "only",
-              "just", "the remaining", "an additional", "additional"),
+    "approx": (
+        "about",
+        "around",
+        "approximately",
+        "roughly",
+        "some",
+        "an estimated",
+        "estimated",
+        "circa",
+        "approx.",
+        "perhaps",
+        "possibly",
+        "maybe",
+        "more or less",
+        "in the region of",
+        "an approximate",
+        "almost exactly",
+    ),
+    "exact": (
+        "a total of",
+        "a further",
+        "another",
+        "exactly",
+        "precisely",
+        "all",
+        "only",
+        "just",
+        "the remaining",
+        "an additional",
+        "additional",
+    ),
 }.items():
     for _p in _phrases:
         _QUALIFIERS[_p] = _mode
@@ -106,8 +196,10 @@ _WORDNUM = (
     rf"(?:(?:{_SMALL}|an?\b)\s+(?:{_SCALE_W})\b"
     rf"(?:(?:\s+and)?\s+{_SMALL}(?:\s+(?:{_SCALE_W})\b)?)*|{_SMALL})"
 )
-_DIGITS = (r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-           r"(?:\s*(?:hundred|thousand|million|billion|bn|mn)\b)?")
+_DIGITS = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"(?:\s*(?:hundred|thousand|million|billion|bn|mn)\b)?"
+)
 _NUM = rf"(?:(?<![\w$€£¥.,/:-]){_DIGITS}(?![\w%]|[.,:/]\d)|{_WORDNUM})"
 # The second number of "10-20" follows a dash.
 _NUM_B = rf"(?:(?<![\w$€£¥.,/:]){_DIGITS}(?![\w%]|[.,:/]\d)|{_WORDNUM})"
@@ -135,9 +227,11 @@ _COUNT_RE = re.compile(COUNT_PATTERN, re.IGNORECASE)
 # the whole pattern at every character.
 _FIRST_WORDS = sorted(
     {p.split()[0].rstrip(".") for p in (*_QUALIFIERS, *_VAGUE_UNITS, *_VAGUE_WORDS)}
-    | set(_ONES) | set(_TENS)
+    | set(_ONES)
+    | set(_TENS)
     | {"between", "from", "half", "a", "an", "no", "nobody", "none", "both", "several", "many"},
-    key=len, reverse=True,
+    key=len,
+    reverse=True,
 )
 _START_RE = re.compile(rf"(?<![\w'’-])(?:\d|(?i:{'|'.join(_FIRST_WORDS)})(?!\w))")
 _WORD_SPLIT = re.compile(r"[\s-]+")
@@ -283,7 +377,7 @@ def _core_text(m: re.Match[str]) -> str:
         if m.group(g):
             return m.group(g)
     start = m.end("qual") if m.group("qual") else m.start()
-    return m.string[start:m.end()].strip()
+    return m.string[start : m.end()].strip()
 
 
 def count_starts(text: str, start: int = 0, end: int | None = None) -> list[int]:
@@ -291,8 +385,11 @@ def count_starts(text: str, start: int = 0, end: int | None = None) -> list[int]
     included: "at least 12" starts at "at" and at "12")."""
     end = len(text) if end is None else end
     match = _COUNT_RE.match
-    return [m.start() for m in _START_RE.finditer(text, start, end)
-            if match(text, m.start(), end) is not None]
+    return [
+        m.start()
+        for m in _START_RE.finditer(text, start, end)
+        if match(text, m.start(), end) is not None
+    ]
 
 
 def parse_count(text: str) -> Count | None:
@@ -305,5 +402,12 @@ def parse_count(text: str) -> Count | None:
     return None if m is None else count_from_match(m)
 
 
-__all__ = ["COUNT_PATTERN", "CountMatch", "count_from_match", "count_starts", "match_count",
-           "number_value", "parse_count"]
+__all__ = [
+    "COUNT_PATTERN",
+    "CountMatch",
+    "count_from_match",
+    "count_starts",
+    "match_count",
+    "number_value",
+    "parse_count",
+]
