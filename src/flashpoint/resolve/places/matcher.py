@@ -1,0 +1,225 @@
+"""Gazetteer-driven toponym spotting for the places NER misses or mislabels.
+
+Statistical NER finds "Baghdad" but often splits or drops "Ain al-Asad air base", "Bab el-Mandeb",
+"the Gaza Strip" or "western Iraq". This matcher looks only for names of countries, first-level
+divisions, territories, regions, water bodies, bases and other sites (never plain cities: those
+are common words too often), and only where the text is capitalised like a name, so it can run on
+every article without flooding the pipeline with false places.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from flashpoint.types import Span
+
+from . import names as nm
+from .gazetteer import CURATED_FEATURES, Gazetteer
+
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_](?:[\w'’\-]*\w)?|\d+")
+_MAX_TOKENS = 8
+_MATCH_FEATURES = frozenset({"country", "admin1", "continent", "airbase", "airport"}
+                            | CURATED_FEATURES)
+_AREA_FEATURES = frozenset({"country", "admin1", "territory", "region"})
+# Single capitalised words that are place names but more often something else.
+_STOPLIST = frozenset(nm.strict_key(w) for w in (
+    "Chad", "Jordan", "Georgia", "Victoria", "Virginia", "Carolina", "Washington", "Florence",
+    "Nice", "Reading", "Mobile", "Turkey", "China", "Guinea", "Columbia", "Orange", "Lincoln",
+    "Jackson", "Madison", "Hamilton", "Franklin", "Austin", "Delta", "Centre", "Center",
+    "Central", "Capital", "Coast", "Lakes", "Island", "Islands", "Mountain", "Valley", "Upper",
+    "Lower", "Federal", "Nord", "Sud", "Est", "Ouest", "Littoral", "Plateau", "Maritime",
+    "North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Midlands",
+    "Highlands", "Border", "Borders", "Lagoons", "Savanes", "Kara", "Bay", "Gulf", "Sea", "Ocean",
+    "Pacific", "Atlantic", "Arctic", "Baltic", "Amazon", "America", "Mediterranean", "Levant",
+))
+# Seats of power that news quotes as speakers far more often than as places.
+_METONYMS = frozenset(nm.loose_key(w) for w in (
+    "White House", "Pentagon", "Kremlin", "Downing Street", "Elysee", "Elysee Palace",
+    "Capitol Hill", "the Capitol"))
+_PREPS = frozenset(("in", "into", "to", "from", "near", "at", "outside", "inside", "within"))
+_LOCATIVE = _PREPS | frozenset((
+    "across", "throughout", "of", "toward", "towards", "and", "with", "via", "over", "around",
+    "between", "against",
+))
+_SITE_FEATURES = frozenset({"airbase", "airport", "base", "site"})
+_FACILITY_TAIL = re.compile(
+    r"\s+(?:(?:military|army|naval|US|U\.S\.|American|Russian|Israeli|Iraqi|Syrian)\s+)?"
+    r"(?:air\s*base|airbase|air\s*field|airfield|airport|base|garrison|outpost|camp)\b",
+    re.IGNORECASE)
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ed|en|er|es|et|ez)[-‐‑]\w",
+                             re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    keys: dict[str, frozenset[str]]           # name key → features it names
+    first: frozenset[str]                     # first tokens of those keys
+    countries: dict[str, str]                 # country name key → ISO3
+    demonyms: dict[str, str]                  # demonym key → ISO3
+    generic: frozenset[str]                   # single-word admin1 names shared by 3+ countries
+
+
+_INDEXES: dict[int, _Index] = {}
+_LOCK = threading.Lock()
+
+
+def _index(gz: Gazetteer) -> _Index:
+    with _LOCK:
+        idx = _INDEXES.get(id(gz))
+        if idx is None:
+            feats: dict[str, set[str]] = defaultdict(set)
+            countries: dict[str, str] = {}
+            a1_countries: dict[str, set[str]] = defaultdict(set)
+            for key, feature, country in gz.names_of(_MATCH_FEATURES):
+                if feature == "airport" and " " not in key:
+                    continue
+                feats[key].add(feature)
+                if feature == "country" and country:
+                    countries[key] = country
+                if feature == "admin1" and " " not in key and country:
+                    a1_countries[key].add(country)
+            generic = frozenset(k for k, cs in a1_countries.items() if len(cs) >= 3)
+            first = frozenset(k.split(" ", 1)[0] for k in feats)
+            idx = _Index({k: frozenset(v) for k, v in feats.items()}, first, countries,
+                         gz.demonym_keys(), generic)
+            _INDEXES[id(gz)] = idx
+        return idx
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        s, e = m.span()
+        if text[e - 2:e] in ("'s", "’s") and e - s > 2:
+            e -= 2
+        out.append((s, e, text[s:e]))
+    return out
+
+
+def _capitalised(tok: str) -> bool:
+    if tok[:1].isupper():
+        return True
+    return bool(_ARTICLE_PREFIX.match(tok)) and tok.split("-", 1)[-1][:1].isupper()
+
+
+def _single_ok(idx: _Index, toks: list[tuple[int, int, str]], i: int, feats: frozenset[str]
+               ) -> bool:
+    word = toks[i][2]
+    key = nm.strict_key(word)
+    if word.isupper() and len(word) <= 4 and "." not in word:
+        return key in idx.countries  # "UK", "UAE", "US" but not other acronyms
+    if len(key) < 4 and "." not in word:
+        return False
+    if not feats & {"country", "territory", "region", "continent", "sea", "gulf", "strait",
+                    "ocean", "lake", "river", "canal", "admin1", "base", "site"}:
+        return False
+    if feats == {"admin1"} and key in idx.generic:
+        return False
+    # a capitalised neighbour suggests a person or organisation ("Chad Smith", "Jordan Valley")
+    nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
+    if nxt[:1].isupper() and toks[i + 1][0] - toks[i][1] <= 1:
+        return False
+    prev = toks[i - 1][2] if i > 0 else ""
+    if prev == "of" and i > 1 and toks[i - 2][2][:1].isupper():
+        return False  # "Bank of America", "University of Kentucky": an organisation's name
+    if key in _STOPLIST:
+        return _after_locative(toks, i)
+    return True
+
+
+def _after_locative(toks: list[tuple[int, int, str]], i: int,
+                    words: frozenset[str] = _LOCATIVE) -> bool:
+    """Whether token ``i`` follows "in", "at", "near"... (possibly with "the" between)."""
+    j = i - 1
+    if j >= 0 and toks[j][2].lower() == "the":
+        j -= 1
+    return j >= 0 and toks[j][2].lower() in words
+
+
+def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
+    """Spans of multiword or capitalised place names of the kinds NER tends to miss."""
+    return [span for span, _ in _scan(text, gazetteer or Gazetteer.default())]
+
+
+def _scan(text: str, gz: Gazetteer) -> list[tuple[Span, frozenset[str]]]:
+    idx = _index(gz)
+    toks = _tokens(text)
+    out: list[tuple[Span, frozenset[str]]] = []
+    i = 0
+    while i < len(toks):
+        word = toks[i][2]
+        direction = word.lower() in nm.DIRECTIONS or (
+            word.lower() in ("north", "south") and i + 1 < len(toks)
+            and toks[i + 1][2].lower() in ("east", "eastern", "west", "western"))
+        if not (_capitalised(word) or direction) or word in ("The", "THE"):
+            i += 1
+            continue
+        head = nm.strict_key(word).split(" ", 1)[0]
+        head_loose = nm.loose_key(word).split(" ", 1)[0] if "-" in word else head
+        if not direction and head not in idx.first and head_loose not in idx.first:
+            i += 1
+            continue
+        found = None
+        for n in range(min(_MAX_TOKENS, len(toks) - i), 0, -1):
+            last = toks[i + n - 1][2]
+            if not (_capitalised(last) or nm.has_facility(last) or (n > 1 and (
+                    last.isdigit() or last.lower() in ("strait", "sea", "gulf", "crossing",
+                                                       "bridge")))):
+                continue
+            s, e = toks[i][0], toks[i + n - 1][1]
+            phrase = text[s:e]
+            if "\n" in phrase:
+                continue
+            feats = idx.keys.get(nm.loose_key(phrase)) or idx.keys.get(nm.strict_key(phrase))
+            if feats is None and direction and n > 1:
+                rest = nm.split_direction(phrase)
+                if rest and (f2 := idx.keys.get(nm.loose_key(rest[1]))) and f2 & _AREA_FEATURES:
+                    feats = frozenset({"region"})
+            if feats is None:
+                continue
+            if n == 1 and not _single_ok(idx, toks, i, feats):
+                continue
+            if nm.loose_key(phrase) in _METONYMS and not _after_locative(toks, i, _PREPS):
+                continue  # "the Pentagon said": an institution speaking, not a place
+            if direction and n == 1:
+                continue
+            found = ((s, e), feats, n)
+            break
+        if found:
+            (s, e), feats, n = found
+            if feats & _SITE_FEATURES:
+                # "Ain al-Asad military base": take the facility words into the span
+                m = _FACILITY_TAIL.match(text, e)
+                if m:
+                    e = m.end()
+                    while i + n < len(toks) and toks[i + n][0] < e:
+                        n += 1
+            out.append(((s, e), feats))
+            i += n
+        else:
+            i += 1
+    return out
+
+
+def country_cues(text: str, gz: Gazetteer) -> list[tuple[Span, str]]:
+    """Countries named ("Iraq", "U.S.") or implied by a demonym ("Iraqi") in ``text``."""
+    idx = _index(gz)
+    out: list[tuple[Span, str]] = []
+    for (s, e), feats in _scan(text, gz):
+        if "country" in feats and (iso3 := idx.countries.get(nm.strict_key(text[s:e]))
+                                   or idx.countries.get(nm.loose_key(text[s:e]))):
+            out.append(((s, e), iso3))
+    taken = [span for span, _ in out]
+    for s, e, word in _tokens(text):
+        iso3 = idx.demonyms.get(nm.strict_key(word)) if word[:1].isupper() else None
+        if iso3 and not any(ts <= s < te for ts, te in taken):
+            out.append(((s, e), iso3))
+    return out
+
+
+def country_counts(text: str, gz: Gazetteer | None = None) -> Counter[str]:
+    """How often each country is named or implied in ``text`` (a cheap document prior)."""
+    return Counter(iso3 for _, iso3 in country_cues(text, gz or Gazetteer.default()))

@@ -1,0 +1,480 @@
+"""Toponym resolution: pick, for each place mention, the gazetteer entry the article means.
+
+Each candidate gets a score in log10-population-like units: a prior (feature class and
+population: countries and seas outrank cities, big cities outrank villages), how well the name
+matched, cues in the mention's own neighbourhood ("Alexandria, La.", "Iraq's Ain al-Asad", "the
+Syrian town of X"), and evidence from the rest of the article (the countries, first-level divisions
+and counties that the other mentions point to, and closeness to places already resolved with
+confidence). Scores become probabilities; evidence is recomputed from them twice, so confident
+mentions steer ambiguous ones. A city-level answer without a clear winner is coarsened to the
+division or country its candidates share, or dropped, rather than guessed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from flashpoint.types import Location, PlacePrecision, Span
+
+from . import names as nm
+from .gazetteer import CURATED_FEATURES, SITE_FEATURES, WATER_FEATURES, Gazetteer, Match, Place
+
+# --- weights (log10 units; one unit = a tenfold population ratio) -----------------------------
+MATCH_BONUS = {"primary": 1.0, "alternate": 0.3, "loose": 0.0, "stem": -0.3, "core": -0.5}
+FUZZY_BONUS = -2.0      # minus 10 × (1 - similarity)
+# Evidence bonuses are W × min(ln(1 + evidence), CAP): a few mentions of a country settle which
+# Alexandria is meant, but no amount of US context turns "Moscow" into Moscow, Idaho, without
+# evidence at the state level.
+W_COUNTRY, CAP_COUNTRY = 2.0, 1.2
+W_ADMIN1, CAP_ADMIN1 = 2.0, 1.6
+W_ADMIN2, CAP_ADMIN2 = 1.5, 1.2
+W_NEAR = 1.5         # × closeness to confidently resolved places
+NEAR_KM = 250.0
+QUALIFIER_BONUS = 6.0   # "Alexandria, La." — the qualifier contains the candidate
+POSSESSIVE_BONUS = 3.0  # "Iraq's Ain al-Asad", "the Syrian town of X"
+LIST_BONUS = 2.0        # "Texas and Georgia": list members share a level and a parent
+KIND_CUE_BONUS = 1.5    # "the City of X", "X police", "X province": what kind of place X is
+DOC_COUNTRY_EVIDENCE = 3.0  # doc_countries count like this many mentions...
+DOC_COUNTRY_BONUS = 1.5     # ...and add this, uncapped: the caller knows the article's country
+TEXT_CUE_WEIGHT = 0.5
+COARSEN_BELOW = 0.35    # city-level answers less probable than this are coarsened
+DROP_BELOW = 0.2
+MAX_CANDIDATES = 60
+PASSES = 3
+
+_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[A-Z])")
+_QUALIFIER = re.compile(r"\s*(?:,|\(|-|–)\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+[A-Z][\w.'’-]*\.?){0,3})")
+_POSSESSIVE = re.compile(
+    r"((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})['’]s\s+(?:[a-z][\w-]*\s+){0,3}$")
+_PLACE_NOUNS = (
+    r"city|town|village|capital|province|region|governorate|district|port|state|county|"
+    r"base|camp|area|border|enclave|neighbou?rhood|suburb|municipality|oblast|island"
+)
+_DEMONYM_OF = re.compile(
+    r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(?:[a-z][\w-]*\s+){0,2}(?:" + _PLACE_NOUNS
+    + r")\s+of\s+$")
+_LIST_SEP = re.compile(r"\s*(?:,|;|/|&|and|or|,\s*and|,\s*or)\s*")
+_CITY_BEFORE = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage|[Mm]ayor) of\s+$")
+_CITY_AFTER = re.compile(
+    r"\s*(?:City Council|city council|City Hall|city hall|Police|police|Fire Department|"
+    r"fire department|Fire Rescue|firefighters|Mayor|mayor|Township|township|Borough|"
+    r"High School|Public Schools?|School District|Municipal|city limits|[Dd]owntown)\b")
+_ADMIN_AFTER = re.compile(
+    r"\s*(?:province|Province|state|State(?! (?:Department|University|College|Police))|"
+    r"county|County|region|Region|governorate|Governorate|oblast|Oblast|prefecture|"
+    r"Prefecture|parish|Parish|district|District|territory|Territory)\b")
+_ADMIN_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Rr]egion|[Gg]overnorate) of\s+$")
+_ADMIN_PRECISIONS = frozenset({"admin1", "admin2", "country"})
+_FINE = frozenset({"city", "site", "admin2"})
+
+
+@dataclass
+class _Cand:
+    place: Place
+    base: float
+    kind: str = "primary"
+    local: float = 0.0
+    score: float = 0.0
+    prob: float = 0.0
+    country_evidence: float = 0.0
+
+
+@dataclass
+class _Mention:
+    index: int
+    span: Span
+    surface: str
+    group: str
+    sentence: int
+    cands: list[_Cand] = field(default_factory=list)
+
+
+def prior(place: Place, kind: str = "primary") -> float:
+    """Log10-scale prior: how likely an unqualified mention of this name means this place."""
+    f, pop = place.feature, max(place.population, 1)
+    if f == "country":
+        return 9.0 + 0.15 * math.log10(max(pop, 1e5) / 1e7)
+    if f == "continent":
+        return 9.0
+    if f in WATER_FEATURES:
+        return 8.0
+    if f == "territory":
+        return 7.0 + 0.3 * math.log10(max(pop, 1e5) / 1e6)
+    if f == "region":
+        return 7.0
+    if f == "admin1":
+        return 5.5 + 0.5 * math.log10(max(pop, 1e4) / 1e6)
+    if f == "admin2":
+        return 4.0 + 0.5 * math.log10(max(pop, 1e3) / 1e5)
+    if f in SITE_FEATURES:
+        if kind not in ("primary", "alternate", "loose"):
+            return 3.0
+        return 6.5 if f in CURATED_FEATURES else 5.0  # curated: famous enough to be listed
+    bonus = 1.0 if f == "capital" else 0.0
+    return math.log10(max(pop, 1000)) + bonus
+
+
+def _base_score(m: Match, facility: bool, admin_word: bool) -> float:
+    p = m.place
+    s = prior(p, m.kind)
+    s += MATCH_BONUS.get(m.kind, FUZZY_BONUS - 10.0 * (1.0 - m.similarity))
+    if m.kind == "alternate" and p.feature == "city" and p.population < 100_000:
+        s -= 0.8  # small towns' alternates are mostly old or foreign names, rarely news usage
+    exact = m.kind in ("primary", "alternate")  # the words belong to the name itself
+    if facility and not exact:
+        s += 2.0 if p.feature in SITE_FEATURES else -2.0
+    if admin_word and not exact:
+        s += 1.5 if p.precision in ("admin1", "admin2") or p.feature == "territory" else -1.5
+    return s
+
+
+def _contains(outer: Place, inner: Place) -> bool:
+    """Whether ``inner`` lies in the area ``outer`` (by country/admin names, not geometry)."""
+    if outer.id == inner.id or not outer.country or outer.country != inner.country:
+        return False
+    if outer.precision == "country":
+        return True
+    if outer.precision == "admin1" or outer.feature == "territory":
+        return inner.admin1 is not None and inner.admin1 == (outer.admin1 or outer.name)
+    if outer.precision == "admin2":
+        return inner.admin2 is not None and inner.admin2 == outer.admin2
+    return False
+
+
+def _level(p: Place) -> str:
+    if p.feature in WATER_FEATURES:
+        return "sea"
+    return "admin1" if p.feature == "territory" else p.precision
+
+
+def _sibling(p: Place, other: _Mention) -> float:
+    """How strongly a list neighbour's current reading supports reading ``p`` at its level."""
+    if not other.cands:
+        return 0.0
+    top = max(other.cands, key=lambda c: c.prob)
+    if _level(top.place) != _level(p) or top.prob < 0.3:
+        return 0.0
+    if _level(p) not in ("country", "sea", "region") and top.place.country != p.country:
+        return 0.0
+    if _level(p) in ("city", "admin2", "site") and top.place.admin1 != p.admin1:
+        return 0.0  # "Sharon, Cornwall and Salisbury": towns listed together share a state
+    return top.prob
+
+
+def _sentences(text: str) -> list[int]:
+    """Start offsets of sentences (a light splitter: spans only need a sentence index)."""
+    starts = [0]
+    starts.extend(m.end() for m in _SENT_END.finditer(text))
+    return starts
+
+
+def _softmax(cands: list[_Cand]) -> None:
+    if not cands:
+        return
+    top = max(c.score for c in cands)
+    weights = [10.0 ** (c.score - top) for c in cands]
+    total = sum(weights)
+    for c, w in zip(cands, weights, strict=True):
+        c.prob = w / total
+
+
+def _direction_candidates(gz: Gazetteer, surface: str) -> list[_Cand]:
+    """"western Yemen" without a curated entry: a point offset inside the named area."""
+    split = nm.split_direction(surface)
+    if split is None:
+        return []
+    (dy, dx), rest = split
+    out = []
+    for m in gz.lookup(rest):
+        area = m.place
+        if m.kind not in ("primary", "alternate", "loose") or area.feature in SITE_FEATURES:
+            continue
+        lat, lon = area.lat, area.lon
+        if area.extent is not None:
+            s, w, n, e = area.extent
+            lat += dy * 0.3 * (n - s)
+            lon += dx * 0.3 * (e - w)
+        # "South L.A." is a part of a city: keep the city's point and precision
+        precision: PlacePrecision = "city" if area.precision == "city" else "region"
+        region = Place(-area.id, surface.strip(), "region", precision, lat, lon, area.country,
+                       area.admin1 or (area.name if area.precision == "admin1" else None),
+                       area.admin2, area.population, None, None)
+        out.append(_Cand(region, min(prior(area), 7.0) + 0.5))
+    return out
+
+
+def _clean_surface(surface: str) -> str:
+    s = surface.strip().strip(",.;:\"“”()[]")
+    s = re.sub(r"['’]s$", "", s)
+    return re.sub(r"^(?:the|The)\s+", "", s) or surface
+
+
+class _Resolver:
+    def __init__(self, gz: Gazetteer, text: str, spans: Sequence[Span],
+                 doc_countries: Sequence[str]) -> None:
+        self.gz = gz
+        self.text = text
+        self.doc_countries = [c for c in doc_countries if c]
+        starts = _sentences(text)
+        self.mentions: list[_Mention] = []
+        for i, (s, e) in enumerate(spans):
+            surface = _clean_surface(text[s:e])
+            sent = bisect.bisect_right(starts, s) - 1
+            self.mentions.append(_Mention(i, (s, e), surface, nm.loose_key(surface), sent))
+        self.by_start = {m.span[0]: m for m in self.mentions}
+        # list neighbours: mentions joined only by a comma, "and", "or"...
+        self.neighbours: dict[int, list[_Mention]] = defaultdict(list)
+        ordered = sorted(self.mentions, key=lambda m: m.span)
+        for a, b in itertools.pairwise(ordered):
+            gap = text[a.span[1]:b.span[0]]
+            if a.group != b.group and _LIST_SEP.fullmatch(gap):
+                self.neighbours[a.index].append(b)
+                self.neighbours[b.index].append(a)
+
+    # ---- candidates and local cues ------------------------------------------------------------
+    def candidates(self, m: _Mention) -> None:
+        facility = nm.has_facility(m.surface)
+        admin_word = nm.has_admin_word(m.surface) and not facility
+        matches = [x for x in self.gz.lookup(m.surface)
+                   if not (x.kind == "stem" and x.place.precision == "country")]
+        cands = [_Cand(x.place, _base_score(x, facility, admin_word), x.kind) for x in matches]
+        iso3 = self.gz.demonym(m.surface) or (
+            self.gz.demonym(m.surface[:-1]) if m.surface.endswith("s") else None)
+        if iso3 and (country := self.gz.country(iso3)) is not None:
+            # "Egyptian officials": the adjective locates the country
+            cands = [c for c in cands if c.place.id != country.id]
+            cands.append(_Cand(country, prior(country) + MATCH_BONUS["alternate"], "alternate"))
+        if not any(c.base >= 6.0 for c in cands):
+            cands += _direction_candidates(self.gz, m.surface)
+        cands.sort(key=lambda c: -c.base)
+        m.cands = cands[:MAX_CANDIDATES]
+
+    def _areas_named(self, phrase: str) -> list[Place]:
+        return [x.place for x in self.gz.lookup(phrase)
+                if x.kind != "fuzzy" and (x.place.precision in _ADMIN_PRECISIONS
+                                          or x.place.feature == "territory")]
+
+    def local_cues(self, m: _Mention) -> None:
+        s, e = m.span
+        # "X, Qualifier" / "X (Qualifier)": the qualifier is another mention or an area name
+        q = _QUALIFIER.match(self.text, e)
+        quals: list[Place] = []
+        if q:
+            other = self.by_start.get(q.start(1))
+            if other is not None and other.cands and m.cands:
+                top = max(other.cands, key=lambda c: c.base)
+                own = max(m.cands, key=lambda c: c.base)
+                # "China, Japan" is a list, not a place and its qualifier
+                if _level(own.place) != _level(top.place):
+                    quals = [c.place for c in other.cands if c.base >= top.base - 2.0]
+            else:
+                words = q.group(1).split()
+                for n in range(len(words), 0, -1):
+                    quals = self._areas_named(" ".join(words[:n]))
+                    if quals:
+                        break
+        # "Iraq's Ain al-Asad", "the Syrian town of X"
+        owners: list[Place] = []
+        window = self.text[max(0, s - 80):s]
+        if pm := _POSSESSIVE.search(window):
+            owners = self._areas_named(pm.group(1))
+        if dm := _DEMONYM_OF.search(window):
+            iso3 = self.gz.demonym(dm.group(1))
+            country = self.gz.country(iso3) if iso3 else None
+            if country is not None:
+                owners.append(country)
+        before, after = self.text[max(0, s - 20):s], self.text[e:e + 30]
+        city_cue = bool(_CITY_BEFORE.search(before) or _CITY_AFTER.match(after))
+        admin_cue = bool(_ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after))
+        for c in m.cands:
+            if any(_contains(q_, c.place) for q_ in quals):
+                c.local += QUALIFIER_BONUS
+            if any(_contains(o, c.place) for o in owners):
+                c.local += POSSESSIVE_BONUS
+            if city_cue:
+                c.local += KIND_CUE_BONUS if c.place.precision == "city" else -KIND_CUE_BONUS
+            elif admin_cue:
+                is_admin = c.place.precision in ("admin1", "admin2") or (
+                    c.place.feature == "territory")
+                c.local += KIND_CUE_BONUS if is_admin else -KIND_CUE_BONUS
+        # the qualifier mention is itself supported by containing a candidate of this one
+        if q and (other := self.by_start.get(q.start(1))) is not None:
+            for oc in other.cands:
+                if any(_contains(oc.place, c.place) for c in m.cands[:20]):
+                    oc.local = max(oc.local, QUALIFIER_BONUS / 2)
+
+    # ---- document evidence --------------------------------------------------------------------
+    def _text_cues(self) -> dict[str, float]:
+        """Countries named or implied ("Iraqi") in text outside the given mentions."""
+        from .matcher import country_cues
+
+        covered = [m.span for m in self.mentions]
+        ev: dict[str, float] = defaultdict(float)
+        for (s, e), iso3 in country_cues(self.text, self.gz):
+            if not any(cs <= s < ce or s <= cs < e for cs, ce in covered):
+                ev[iso3] += TEXT_CUE_WEIGHT
+        return {k: min(v, 2.0) for k, v in ev.items()}
+
+    def evidence(self, text_cues: dict[str, float]) -> None:
+        groups: dict[str, list[_Mention]] = defaultdict(list)
+        for m in self.mentions:
+            groups[m.group].append(m)
+        contrib: dict[str, tuple[dict[object, float], ...]] = {}
+        for g, ms in groups.items():
+            per: tuple[dict[object, float], ...] = (defaultdict(float), defaultdict(float),
+                                                   defaultdict(float))
+            for m in ms:
+                for c in m.cands:
+                    p = c.place
+                    if not p.country or c.prob < 0.01:
+                        continue
+                    per[0][p.country] += c.prob
+                    if p.admin1:
+                        per[1][(p.country, p.admin1)] += c.prob
+                    elif p.precision == "admin1" or p.feature == "territory":
+                        per[1][(p.country, p.name)] += c.prob
+                    if p.admin2:
+                        per[2][(p.country, p.admin1, p.admin2)] += c.prob
+            contrib[g] = per
+        tops = [(m.group, max(m.cands, key=lambda c: c.prob)) for m in self.mentions
+                if m.cands]
+        anchors = [(g, c.place) for g, c in tops if c.prob >= 0.6
+                   and c.place.precision in _FINE]
+        for g, ms in groups.items():
+            country_ev: dict[object, float] = defaultdict(float)
+            a1_ev: dict[object, float] = defaultdict(float)
+            a2_ev: dict[object, float] = defaultdict(float)
+            sents = {m.sentence for m in ms}
+            for g2, ms2 in groups.items():
+                if g2 == g:
+                    continue
+                weight = 1.0 + (1.0 if any(m2.sentence in sents for m2 in ms2) else 0.0)
+                weight /= len(ms2) ** 0.5  # repeated mentions count, with diminishing returns
+                for ev, part in zip((country_ev, a1_ev, a2_ev), contrib[g2], strict=True):
+                    for k, v in part.items():
+                        ev[k] += weight * v
+            for iso3, v in text_cues.items():
+                country_ev[iso3] += v
+            for iso3 in self.doc_countries:
+                country_ev[iso3] += DOC_COUNTRY_EVIDENCE
+            near = [p for g2, p in anchors if g2 != g]
+            for m in ms:
+                for c in m.cands:
+                    p = c.place
+                    bonus = 0.0
+                    if p.country:
+                        bonus += W_COUNTRY * min(CAP_COUNTRY,
+                                                 math.log1p(country_ev.get(p.country, 0.0)))
+                        if p.country in self.doc_countries:
+                            bonus += DOC_COUNTRY_BONUS
+                        a1 = p.admin1 or (p.name if p.precision == "admin1" else None)
+                        if a1 and p.precision != "country":
+                            bonus += W_ADMIN1 * min(CAP_ADMIN1,
+                                                    math.log1p(a1_ev.get((p.country, a1), 0.0)))
+                        if p.admin2:
+                            bonus += W_ADMIN2 * min(CAP_ADMIN2, math.log1p(
+                                a2_ev.get((p.country, p.admin1, p.admin2), 0.0)))
+                    if near and p.precision in _FINE:
+                        d = min(p.distance_km(a.lat, a.lon) for a in near)
+                        bonus += W_NEAR * max(0.0, 1.0 - d / NEAR_KM)
+                    bonus += LIST_BONUS * max(
+                        (_sibling(p, nb) for nb in self.neighbours.get(m.index, ())),
+                        default=0.0)
+                    c.country_evidence = country_ev.get(p.country, 0.0) if p.country else 0.0
+                    c.score = c.base + c.local + bonus
+            # one sense per discourse: a group's mentions share their best local cues
+            if len(ms) > 1:
+                best_local: dict[int, float] = defaultdict(float)
+                for m in ms:
+                    for c in m.cands:
+                        best_local[c.place.id] = max(best_local[c.place.id], c.local)
+                for m in ms:
+                    for c in m.cands:
+                        c.score += best_local[c.place.id] - c.local
+            for m in ms:
+                _softmax(m.cands)
+
+    # ---- decision -----------------------------------------------------------------------------
+    def decide(self, m: _Mention) -> Location | None:
+        if not m.cands:
+            return None
+        best = max(m.cands, key=lambda c: c.score)
+        place, score = best.place, best.prob
+        if best.kind == "fuzzy" and best.country_evidence < 0.5:
+            return None  # a near-miss spelling, and nothing else in the text points there
+        if best.prob < COARSEN_BELOW and place.precision in _FINE:
+            coarse = self._coarsen(m)
+            if coarse is not None:
+                place, score = coarse
+            elif best.prob < DROP_BELOW:
+                return None
+        return Location(
+            text=self.text[m.span[0]:m.span[1]], name=place.name, lat=place.lat, lon=place.lon,
+            country=place.country, admin1=place.admin1 or (
+                place.name if place.precision == "admin1" else None),
+            precision=place.precision, geonameid=place.geonameid, span=m.span, score=score,
+            feature=place.feature)
+
+    def _coarsen(self, m: _Mention) -> tuple[Place, float] | None:
+        by_a1: dict[tuple[str, str], float] = defaultdict(float)
+        by_country: dict[str, float] = defaultdict(float)
+        for c in m.cands:
+            if c.place.country:
+                by_country[c.place.country] += c.prob
+                if c.place.admin1:
+                    by_a1[(c.place.country, c.place.admin1)] += c.prob
+        if by_a1:
+            (iso3, a1), mass = max(by_a1.items(), key=lambda kv: kv[1])
+            if mass >= 0.7 and (area := self.gz.admin1(iso3, a1)) is not None:
+                return area, mass
+        if by_country:
+            iso3, mass = max(by_country.items(), key=lambda kv: kv[1])
+            if mass >= 0.7 and (country := self.gz.country(iso3)) is not None:
+                return country, mass
+        return None
+
+    def run(self) -> list[Location | None]:
+        for m in self.mentions:
+            self.candidates(m)
+        for m in self.mentions:
+            self.local_cues(m)
+        for m in self.mentions:
+            for c in m.cands:
+                c.score = c.base + c.local
+            _softmax(m.cands)
+        cues = self._text_cues()
+        for _ in range(PASSES - 1):
+            self.evidence(cues)
+        return [self.decide(m) for m in self.mentions]
+
+
+def resolve_places(text: str, mentions: Sequence[Span], *, doc_countries: Sequence[str] = (),
+                   gazetteer: Gazetteer | None = None) -> list[Location | None]:
+    """Resolve each ``[start, end)`` toponym span of ``text``, using the whole text as context.
+
+    ``doc_countries`` are ISO3 codes known to be relevant (e.g. from a dateline); they weigh like
+    several mentions. Returns one ``Location`` (or ``None``: unknown or too ambiguous) per span.
+    """
+    if not mentions:
+        return []
+    return _Resolver(gazetteer or Gazetteer.default(), text, mentions, doc_countries).run()
+
+
+def resolve_place(name: str, *, doc_countries: Sequence[str] = (), sentence: str = "",
+                  gazetteer: Gazetteer | None = None) -> Location | None:
+    """Resolve one place name, optionally inside the sentence it came from."""
+    if sentence and (i := sentence.find(name)) >= 0:
+        text, span = sentence, (i, i + len(name))
+    else:
+        text = f"{name}. {sentence}" if sentence else name
+        span = (0, len(name))
+    return resolve_places(text, [span], doc_countries=doc_countries, gazetteer=gazetteer)[0]
+
+
+__all__ = ["CURATED_FEATURES", "prior", "resolve_place", "resolve_places"]
