@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class Outcome:
     source: str
     extraction: Extraction | None = None
-    status: str = "stored"  # stored | skipped | failed
+    status: str = "stored"  # stored | present | skipped | failed
     code: str | None = None
     message: str | None = None
 
@@ -75,18 +75,37 @@ class Pipeline:
                 )
 
     def run_documents(
-        self, docs: Iterable[Document | InputFailure], chunk: int = 64
+        self,
+        docs: Iterable[Document | InputFailure],
+        chunk: int = 64,
+        skip: Callable[[Article], bool] | None = None,
     ) -> Iterator[Outcome]:
-        """Clean and extract, keeping input order; failures pass straight through."""
+        """Clean and extract, keeping input order; failures pass straight through.
+
+        ``skip`` lets a caller resume: articles it returns True for (already stored) come back
+        as status "present" without paying for the NLP.
+        """
         stream = self.clean_all(docs)
         while group := list(islice(stream, chunk)):
-            articles = [a for a in group if isinstance(a, Article)]
+            marked: list[Article | Outcome] = [
+                Outcome(a.source, status="present", message=a.id)
+                if isinstance(a, Article) and skip is not None and skip(a)
+                else a
+                for a in group
+            ]
+            articles = [a for a in marked if isinstance(a, Article)]
             extracted = iter(self.run_articles(articles))
-            for item in group:
+            for item in marked:
                 yield next(extracted) if isinstance(item, Article) else item
 
-    def run(self, inputs: Iterable[str], *, allow_private: bool = False) -> Iterator[Outcome]:
-        yield from self.run_documents(read_inputs(inputs, allow_private=allow_private))
+    def run(
+        self,
+        inputs: Iterable[str],
+        *,
+        allow_private: bool = False,
+        skip: Callable[[Article], bool] | None = None,
+    ) -> Iterator[Outcome]:
+        yield from self.run_documents(read_inputs(inputs, allow_private=allow_private), skip=skip)
 
     def extract_text(
         self,

@@ -148,11 +148,17 @@ def ingest(
         transient=True,
     ) as bar:
         task = bar.add_task("ingesting", total=None)
-        for outcome in pipe.run(paths, allow_private=allow_private):
+        # articles already in the store are recognised after cleaning and skip the NLP, so a
+        # killed or repeated run resumes where it stopped and stores each article once
+        for outcome in pipe.run(
+            paths, allow_private=allow_private, skip=lambda a: store.has_article(a.id)
+        ):
             if outcome.extraction is not None:
                 pending.append(outcome.extraction)
                 if len(pending) >= batch_size:
                     flush()
+            elif outcome.status == "present":
+                counts["duplicate"] += 1
             else:
                 counts[outcome.status] += 1
                 reasons[f"{outcome.status} {outcome.code}"] += 1
