@@ -700,6 +700,10 @@ def _merge(
         target: Cluster | None = None
         if m.anaphoric or m.possessive:
             target = _antecedent(clusters, m, info)
+        elif "casualty" in m.flags and not info.sources and m.modality == "asserted":
+            # "Three other soldiers were wounded": a toll with no perpetrator of its own
+            # reports on the latest compatible attack, not a new event
+            target = _toll_antecedent(ctx, clusters, m, info)
         if target is None:
             best: tuple[int, Cluster] | None = None
             for c in clusters:
@@ -822,6 +826,23 @@ def _antecedent(clusters: list[Cluster], m: Mention, info: MentionInfo) -> Clust
     same_lemma = [c for c in pool if any(x.lemma == m.lemma for x in c.mentions)]
     if (m.possessive and not m.anaphoric) or m.lemma not in GENERIC_LEMMAS:
         pool = same_lemma
+    if not pool:
+        return None
+    return max(pool, key=lambda c: max(x.char_span[0] for x in c.mentions if x.char_span[0] < pos))
+
+
+def _toll_antecedent(
+    ctx: ArticleContext, clusters: list[Cluster], m: Mention, info: MentionInfo
+) -> Cluster | None:
+    pos = m.char_span[0]
+    pool = [
+        c
+        for c in clusters
+        if c.type == "ASSAULT"
+        and c.modality == "asserted"
+        and _compatible(c, m, info)[0]
+        and any(0 < pos - x.char_span[0] <= 2500 for x in c.mentions)
+    ]
     if not pool:
         return None
     return max(pool, key=lambda c: max(x.char_span[0] for x in c.mentions if x.char_span[0] < pos))
