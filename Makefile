@@ -25,7 +25,10 @@ lint: install
 	$(BIN)/mypy
 
 eval: install
-	$(BIN)/flashpoint eval --all --report out/eval-report.json
+	$(BIN)/flashpoint eval --corpus wikievents --report out/eval-wikievents.json
+	$(BIN)/flashpoint eval --corpus geoparsing-dev --report out/eval-geoparsing-dev.json
+	$(BIN)/flashpoint eval --corpus geoparsing-test --report out/eval-geoparsing-test.json
+	$(BIN)/flashpoint eval --corpus body --report out/eval-body.json
 
 bench: install
 	$(BIN)/python benchmarks/throughput.py
