@@ -55,7 +55,8 @@ _DISPLAY_PREFIX = re.compile(r"^(Muhafazat|Wilayat-e|Wilayat|Ostan-e|Mayorality 
 _DISPLAY_SUFFIX = re.compile(r"\s+Governorate$")
 KIND_PRECISION = {
     "sea": "sea", "gulf": "sea", "strait": "sea", "ocean": "sea", "lake": "sea", "canal": "sea",
-    "river": "region", "territory": "region", "region": "region", "base": "site", "site": "site",
+    "river": "region", "territory": "region", "region": "region", "island": "region",
+    "base": "site", "site": "site",
 }
 
 
@@ -312,6 +313,14 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
             continue
         if (best := best_name_match(sub.name, a1_fold[cc])) is not None:
             subdiv_names[(cc, best)].append(sub.name)
+    # countryinfo's province lists hold the short forms news uses ("Guangxi" for "Guangxi
+    # Zhuangzu Zizhiqu")
+    iso3to2 = {v: k for k, v in iso2to3.items()}
+    for code3, info in cinfo.items():
+        cc = iso3to2.get(code3, "")
+        for prov in info.get("provinces") or []:
+            if cc in a1_fold and (best := best_name_match(prov, a1_fold[cc])) is not None:
+                subdiv_names[(cc, best)].append(re.sub(r"\s*\(.*\)$", "", prov))
 
     us_states = json.loads((gdir / "us_states.json").read_text(encoding="utf-8"))
     us_gid = {s["name"]: s["geonameid"] for s in us_states.values()}
@@ -434,7 +443,7 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
     rows_city: list[Row] = []
     for c, (a1, a2) in zip(cities, city_admin, strict=True):
         pop = int(c["population"])
-        limit = 20 if pop >= 1_000_000 else 10 if pop >= 100_000 else 4 if pop >= 10_000 else 2
+        limit = 20 if pop >= 1_000_000 else 12 if pop >= 100_000 else 4 if pop >= 10_000 else 2
         names = clean_alternates(c["name"], c["alternatenames"], limit)
         names += ["=" + n for n in extra_city.pop(c["geonameid"], [])]
         rows_city.append(Row(
@@ -479,6 +488,10 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
                 demonyms[iso3].append(d.strip())
     for iso3, ds in (cur.get("demonyms") or {}).items():
         demonyms[iso3] += [d for d in ds if d not in demonyms[iso3]]
+    for place, ds in (cur.get("region_demonyms") or {}).items():
+        if not any(r.name == place for r in curated_rows + rows_continent):
+            raise SystemExit(f"curated region_demonyms: no curated place {place!r}")
+        demonyms[place] += ds
 
     rows = (rows_country + rows_continent + rows_admin1 + curated_rows + rows_admin2
             + rows_city + rows_airport)
@@ -513,7 +526,8 @@ def write(rows: list[Row], demonyms: dict[str, list[str]], out_dir: Path, curate
     with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as fh:
         fh.write(buf.getvalue().encode("utf-8"))
     dem = "".join(f"{iso3}\t{d}\n" for iso3 in sorted(demonyms) for d in demonyms[iso3])
-    (out_dir / "demonyms.tsv").write_text("# country ISO3, demonym\n" + dem, encoding="utf-8")
+    (out_dir / "demonyms.tsv").write_text(
+        "# country ISO3 (or a region's name), demonym\n" + dem, encoding="utf-8")
     return path
 
 

@@ -41,7 +41,9 @@ class Errors(metaclass=ErrorsWithCodes):
     E041 = "Database schema version {found} is newer than this Flashpoint supports ({supported})"
     E042 = "No event with id {id}"
     E043 = "Could not open database {url}: {detail}"
-    E044 = "PostgreSQL storage is not available yet ({url}); use a file path or sqlite:///PATH"
+    E044 = "PostgreSQL storage ({url}) needs the psycopg driver: pip install 'psycopg[binary]'"
+    E045 = "No cluster or clustered event with id {id} (run 'flashpoint clusters link' first?)"
+    E046 = "Event {id} is the only member of its cluster; there is nothing to split off"
     # data
     E050 = "Data file {path} is malformed: {detail}"
     E051 = "Actor file {path} entry {index} lacks a required field '{field}'"
@@ -52,6 +54,17 @@ class Errors(metaclass=ErrorsWithCodes):
     # cli / api
     E070 = "Invalid filter {name}={value!r}: {detail}"
     E071 = "Unknown output format '{fmt}' (choose from {choices})"
+    E072 = "No article with id {id}"
+    # watch
+    E073 = "Feed {url} could not be read: {detail}"
+    E074 = "Invalid alert rule '{rule}': {detail}"
+    E075 = "Invalid interval '{value}': give seconds or a duration like 30s, 15m, 1h30m"
+    E076 = "Posting to webhook {url} failed: {detail}"
+    E077 = "Feed list {path} names no feeds (one http(s) URL per line; # starts a comment)"
+    # engine
+    E080 = "A worker process died while extracting {source} (out of memory or a crash)"
+    E081 = "The ray engine needs Ray: pip install 'ray[data]' (or 'flashpoint[ray]'): {detail}"
+    E082 = "Invalid engine setting {name}={value!r}: {detail}"
 
 
 class Warnings(metaclass=ErrorsWithCodes):

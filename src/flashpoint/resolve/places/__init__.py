@@ -8,7 +8,7 @@ spots the multiword places (bases, seas, territories, "western Iraq") that NER m
 from __future__ import annotations
 
 from .gazetteer import Gazetteer, Match, Place, haversine_km
-from .matcher import country_counts, country_cues, find_toponyms
+from .matcher import country_cues, find_toponyms
 from .names import loose_key, strict_key
 from .resolver import prior, resolve_place, resolve_places
 
@@ -16,7 +16,6 @@ __all__ = [
     "Gazetteer",
     "Match",
     "Place",
-    "country_counts",
     "country_cues",
     "find_toponyms",
     "haversine_km",

@@ -33,9 +33,10 @@ from . import names as nm
 
 SCHEMA_VERSION = "3"
 SITE_FEATURES = frozenset({"airport", "airbase", "base", "site"})
-AREA_FEATURES = frozenset({"country", "admin1", "admin2", "territory", "region", "continent"})
+AREA_FEATURES = frozenset({"country", "admin1", "admin2", "territory", "region", "continent",
+                           "island"})
 WATER_FEATURES = frozenset({"sea", "gulf", "strait", "ocean", "lake", "canal", "river"})
-CURATED_FEATURES = frozenset({"territory", "region", "base", "site"}) | WATER_FEATURES
+CURATED_FEATURES = frozenset({"territory", "region", "island", "base", "site"}) | WATER_FEATURES
 
 # name table kinds
 PRIMARY, ALTERNATE, LOOSE, STEM, CORE = range(5)
@@ -229,6 +230,7 @@ class Gazetteer:
         if not db_path.exists():
             try:
                 build_index(extract, demonyms, db_path)
+                _prune(cache_dir, keep=db_path)
             except OSError as exc:
                 warnings.warn(Warnings.W050.format(path=cache_dir, detail=exc), stacklevel=2)
                 gz = cls(":memory:")
@@ -301,11 +303,24 @@ class Gazetteer:
     def demonym(self, word: str) -> str | None:
         """ISO3 of the country whose people ``word`` names ("Iraqi" → "IRQ")."""
         rows = self._query("SELECT country FROM demonym WHERE key = ?", (nm.strict_key(word),))
-        return cast(str, rows[0][0]) if rows else None
+        target = cast(str, rows[0][0]) if rows else None
+        return target if target and _is_iso3(target) else None
+
+    def demonym_place(self, word: str) -> Place | None:
+        """The country or region an adjective locates ("Iraqi" → Iraq, "European" → Europe)."""
+        rows = self._query("SELECT country FROM demonym WHERE key = ?", (nm.strict_key(word),))
+        if not rows:
+            return None
+        target = cast(str, rows[0][0])
+        if _is_iso3(target):
+            return self.country(target)
+        return next((m.place for m in self.lookup(target) if m.kind == "primary"), None)
 
     def demonym_keys(self) -> dict[str, str]:
+        """Demonym key → ISO3, for country demonyms only."""
         return {cast(str, k): cast(str, c)
-                for k, c in self._query("SELECT key, country FROM demonym")}
+                for k, c in self._query("SELECT key, country FROM demonym")
+                if _is_iso3(cast(str, c))}
 
     # ---- names ------------------------------------------------------------------------------
     def lookup(self, name: str) -> list[Match]:
@@ -330,7 +345,7 @@ class Gazetteer:
                 if pid not in best or rank < best[pid][0]:
                     best[pid] = (rank, how)
         matches = [Match(p, best[p.id][1]) for p in self.get_many(best)]
-        if not matches and len(loose) >= 5:
+        if not matches and len(loose) >= 6:
             matches = self._fuzzy(name, loose)
         if len(self._lookups) > 200_000:
             self._lookups.clear()
@@ -338,7 +353,7 @@ class Gazetteer:
         return matches
 
     def _fuzzy(self, name: str, loose: str) -> list[Match]:
-        floor = 85.0 if len(loose) >= 8 else 88.0
+        floor = 85.0 if len(loose) >= 8 else 90.0
         rows = self._query("SELECT key, id FROM skel WHERE skel = ?", (nm.skeleton(name),))
         scored: dict[int, float] = {}
         for key, pid in rows:
@@ -364,6 +379,10 @@ class Gazetteer:
             f"WHERE n.kind IN (0, 1, 2) AND p.feature IN ({','.join('?' * len(feats))})", feats)
         for key, feature, country in rows:
             yield cast(str, key), cast(str, feature), cast("str | None", country)
+
+
+def _is_iso3(code: str) -> bool:
+    return len(code) == 3 and code.isupper() and code.isalpha()
 
 
 def _steps(lo: float, hi: float) -> list[float]:
@@ -397,6 +416,14 @@ def _place(row: tuple[object, ...]) -> Place:
                  cast(PlacePrecision, precision), cast(float, lat), cast(float, lon),
                  cast("str | None", country), cast("str | None", a1),
                  cast("str | None", a2), cast(int, pop), cast("int | None", gid), extent)
+
+
+def _prune(cache_dir: Path, keep: Path) -> None:
+    """Drop indexes of older extracts (processes still reading one keep their open handle)."""
+    for old in cache_dir.glob("places-*.sqlite"):
+        if old != keep:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def _fill_in_memory(gz: Gazetteer, extract: Path, demonyms: Path) -> None:

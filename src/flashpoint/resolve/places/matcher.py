@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import Counter, defaultdict
+import weakref
+from collections import defaultdict
 from dataclasses import dataclass
 
 from flashpoint.types import Span
@@ -45,6 +46,7 @@ _LOCATIVE = _PREPS | frozenset((
     "between", "against",
 ))
 _SITE_FEATURES = frozenset({"airbase", "airport", "base", "site"})
+_JOINER = re.compile(r"[ .\-‐‑'’]{1,3}")
 _FACILITY_TAIL = re.compile(
     r"\s+(?:(?:military|army|naval|US|U\.S\.|American|Russian|Israeli|Iraqi|Syrian)\s+)?"
     r"(?:air\s*base|airbase|air\s*field|airfield|airport|base|garrison|outpost|camp)\b",
@@ -62,13 +64,13 @@ class _Index:
     generic: frozenset[str]                   # single-word admin1 names shared by 3+ countries
 
 
-_INDEXES: dict[int, _Index] = {}
+_INDEXES: weakref.WeakKeyDictionary[Gazetteer, _Index] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
 def _index(gz: Gazetteer) -> _Index:
     with _LOCK:
-        idx = _INDEXES.get(id(gz))
+        idx = _INDEXES.get(gz)
         if idx is None:
             feats: dict[str, set[str]] = defaultdict(set)
             countries: dict[str, str] = {}
@@ -85,7 +87,7 @@ def _index(gz: Gazetteer) -> _Index:
             first = frozenset(k.split(" ", 1)[0] for k in feats)
             idx = _Index({k: frozenset(v) for k, v in feats.items()}, first, countries,
                          gz.demonym_keys(), generic)
-            _INDEXES[id(gz)] = idx
+            _INDEXES[gz] = idx
         return idx
 
 
@@ -113,8 +115,8 @@ def _single_ok(idx: _Index, toks: list[tuple[int, int, str]], i: int, feats: fro
         return key in idx.countries  # "UK", "UAE", "US" but not other acronyms
     if len(key) < 4 and "." not in word:
         return False
-    if not feats & {"country", "territory", "region", "continent", "sea", "gulf", "strait",
-                    "ocean", "lake", "river", "canal", "admin1", "base", "site"}:
+    if not feats & {"country", "territory", "region", "island", "continent", "sea", "gulf",
+                    "strait", "ocean", "lake", "river", "canal", "admin1", "base", "site"}:
         return False
     if feats == {"admin1"} and key in idx.generic:
         return False
@@ -125,6 +127,9 @@ def _single_ok(idx: _Index, toks: list[tuple[int, int, str]], i: int, feats: fro
     prev = toks[i - 1][2] if i > 0 else ""
     if prev == "of" and i > 1 and toks[i - 2][2][:1].isupper():
         return False  # "Bank of America", "University of Kentucky": an organisation's name
+    if (prev[:1].isupper() and prev.lower() not in _LOCATIVE and prev not in ("The", "A")
+            and toks[i][0] - toks[i - 1][1] == 1):
+        return False  # "El Nacional", "Guardia Nacional": the tail of a longer name
     if key in _STOPLIST:
         return _after_locative(toks, i)
     return True
@@ -171,8 +176,9 @@ def _scan(text: str, gz: Gazetteer) -> list[tuple[Span, frozenset[str]]]:
                 continue
             s, e = toks[i][0], toks[i + n - 1][1]
             phrase = text[s:e]
-            if "\n" in phrase:
-                continue
+            if n > 1 and any(not _JOINER.fullmatch(text[toks[k][1]:toks[k + 1][0]])
+                             for k in range(i, i + n - 1)):
+                continue  # names do not run across commas, brackets or line breaks
             feats = idx.keys.get(nm.loose_key(phrase)) or idx.keys.get(nm.strict_key(phrase))
             if feats is None and direction and n > 1:
                 rest = nm.split_direction(phrase)
@@ -218,8 +224,3 @@ def country_cues(text: str, gz: Gazetteer) -> list[tuple[Span, str]]:
         if iso3 and not any(ts <= s < te for ts, te in taken):
             out.append(((s, e), iso3))
     return out
-
-
-def country_counts(text: str, gz: Gazetteer | None = None) -> Counter[str]:
-    """How often each country is named or implied in ``text`` (a cheap document prior)."""
-    return Counter(iso3 for _, iso3 in country_cues(text, gz or Gazetteer.default()))

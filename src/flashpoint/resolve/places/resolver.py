@@ -26,15 +26,20 @@ from . import names as nm
 from .gazetteer import CURATED_FEATURES, SITE_FEATURES, WATER_FEATURES, Gazetteer, Match, Place
 
 # --- weights (log10 units; one unit = a tenfold population ratio) -----------------------------
-MATCH_BONUS = {"primary": 1.0, "alternate": 0.3, "loose": 0.0, "stem": -0.3, "core": -0.5}
+MATCH_BONUS = {"primary": 1.0, "alternate": 0.3, "loose": 0.0, "stem": -0.5, "core": -0.5}
+STEM_BESIDE_EXACT = -1.5  # "Plymouth County" names a county: not the district called Plymouth
 FUZZY_BONUS = -2.0      # minus 10 × (1 - similarity)
 # Evidence bonuses are W × min(ln(1 + evidence), CAP): a few mentions of a country settle which
 # Alexandria is meant, but no amount of US context turns "Moscow" into Moscow, Idaho, without
 # evidence at the state level.
 W_COUNTRY, CAP_COUNTRY = 2.0, 1.2
+CAP_COUNTRY_LOCAL = 2.5
 W_ADMIN1, CAP_ADMIN1 = 2.0, 1.6
 W_ADMIN2, CAP_ADMIN2 = 1.5, 1.2
-W_NEAR = 1.5         # × closeness to confidently resolved places
+W_NEAR, CAP_NEAR = 1.5, 2.0  # × closeness to the other mentions' likely readings
+# Context may overturn a prior by at most this much (tuned on LGL: local news needs strong
+# context; Alexandria, Louisiana must beat Alexandria, Egypt).
+EVIDENCE_CAP = 8.0
 NEAR_KM = 250.0
 QUALIFIER_BONUS = 6.0   # "Alexandria, La." — the qualifier contains the candidate
 POSSESSIVE_BONUS = 3.0  # "Iraq's Ain al-Asad", "the Syrian town of X"
@@ -46,7 +51,7 @@ TEXT_CUE_WEIGHT = 0.5
 COARSEN_BELOW = 0.35    # city-level answers less probable than this are coarsened
 DROP_BELOW = 0.2
 MAX_CANDIDATES = 60
-PASSES = 3
+PASSES = 5
 
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[A-Z])")
 _QUALIFIER = re.compile(r"\s*(?:,|\(|-|–)\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+[A-Z][\w.'’-]*\.?){0,3})")
@@ -93,6 +98,7 @@ class _Mention:
     group: str
     sentence: int
     cands: list[_Cand] = field(default_factory=list)
+    local_body: bool = False  # "X police", "X city council": a town the reader knows
 
 
 def prior(place: Place, kind: str = "primary") -> float:
@@ -106,7 +112,7 @@ def prior(place: Place, kind: str = "primary") -> float:
         return 8.0
     if f == "territory":
         return 7.0 + 0.3 * math.log10(max(pop, 1e5) / 1e6)
-    if f == "region":
+    if f in ("region", "island"):
         return 7.0
     if f == "admin1":
         return 5.5 + 0.5 * math.log10(max(pop, 1e4) / 1e6)
@@ -120,9 +126,11 @@ def prior(place: Place, kind: str = "primary") -> float:
     return math.log10(max(pop, 1000)) + bonus
 
 
-def _base_score(m: Match, facility: bool, admin_word: bool) -> float:
+def _base_score(m: Match, facility: bool, admin_word: bool, exact_admin: bool) -> float:
     p = m.place
     s = prior(p, m.kind)
+    if m.kind == "stem" and exact_admin:
+        return s + MATCH_BONUS["stem"] + STEM_BESIDE_EXACT
     s += MATCH_BONUS.get(m.kind, FUZZY_BONUS - 10.0 * (1.0 - m.similarity))
     if m.kind == "alternate" and p.feature == "city" and p.population < 100_000:
         s -= 0.8  # small towns' alternates are mostly old or foreign names, rarely news usage
@@ -165,6 +173,22 @@ def _sibling(p: Place, other: _Mention) -> float:
     if _level(p) in ("city", "admin2", "site") and top.place.admin1 != p.admin1:
         return 0.0  # "Sharon, Cornwall and Salisbury": towns listed together share a state
     return top.prob
+
+
+def _closeness(p: Place, others: list[list[tuple[float, float, float]]]) -> float:
+    """Sum over other mentions of max(probability × (1 - distance / NEAR_KM)) of their readings."""
+    coslat = math.cos(math.radians(p.lat))
+    total = 0.0
+    for pts in others:
+        best = 0.0
+        for lat, lon, prob in pts:
+            dx = (lon - p.lon) * coslat * 111.32
+            dy = (lat - p.lat) * 111.32
+            d2 = dx * dx + dy * dy
+            if d2 < NEAR_KM * NEAR_KM:
+                best = max(best, prob * (1.0 - math.sqrt(d2) / NEAR_KM))
+        total += best
+    return total
 
 
 def _sentences(text: str) -> list[int]:
@@ -220,7 +244,10 @@ class _Resolver:
                  doc_countries: Sequence[str]) -> None:
         self.gz = gz
         self.text = text
-        self.doc_countries = [c for c in doc_countries if c]
+        # most relevant first: the first counts fully, the next ones less and less
+        self.doc_countries: dict[str, float] = {}
+        for rank, iso3 in enumerate(c for c in doc_countries if c):
+            self.doc_countries.setdefault(iso3, 1.0 / (1 + rank))
         starts = _sentences(text)
         self.mentions: list[_Mention] = []
         for i, (s, e) in enumerate(spans):
@@ -243,13 +270,22 @@ class _Resolver:
         admin_word = nm.has_admin_word(m.surface) and not facility
         matches = [x for x in self.gz.lookup(m.surface)
                    if not (x.kind == "stem" and x.place.precision == "country")]
-        cands = [_Cand(x.place, _base_score(x, facility, admin_word), x.kind) for x in matches]
-        iso3 = self.gz.demonym(m.surface) or (
-            self.gz.demonym(m.surface[:-1]) if m.surface.endswith("s") else None)
-        if iso3 and (country := self.gz.country(iso3)) is not None:
-            # "Egyptian officials": the adjective locates the country
-            cands = [c for c in cands if c.place.id != country.id]
-            cands.append(_Cand(country, prior(country) + MATCH_BONUS["alternate"], "alternate"))
+        if not any(x.kind in ("primary", "alternate") for x in matches) and (
+                city := re.sub(r"\s+[Cc]ity$", "", m.surface)) != m.surface:
+            # "Quebec City", "Kuwait City": the city of that name
+            matches += [Match(x.place, "loose") for x in self.gz.lookup(city)
+                        if x.place.precision == "city" and x.kind != "fuzzy"]
+        exact_admin = admin_word and any(
+            x.kind in ("primary", "alternate") and x.place.precision in ("admin1", "admin2")
+            for x in matches)
+        cands = [_Cand(x.place, _base_score(x, facility, admin_word, exact_admin), x.kind)
+                 for x in matches]
+        area = self.gz.demonym_place(m.surface) or (
+            self.gz.demonym_place(m.surface[:-1]) if m.surface.endswith("s") else None)
+        if area is not None:
+            # "Egyptian officials", "European markets": the adjective locates the area
+            cands = [c for c in cands if c.place.id != area.id]
+            cands.append(_Cand(area, prior(area) + MATCH_BONUS["alternate"], "alternate"))
         if not any(c.base >= 6.0 for c in cands):
             cands += _direction_candidates(self.gz, m.surface)
         cands.sort(key=lambda c: -c.base)
@@ -290,7 +326,8 @@ class _Resolver:
             if country is not None:
                 owners.append(country)
         before, after = self.text[max(0, s - 20):s], self.text[e:e + 30]
-        city_cue = bool(_CITY_BEFORE.search(before) or _CITY_AFTER.match(after))
+        m.local_body = bool(_CITY_AFTER.match(after))
+        city_cue = bool(_CITY_BEFORE.search(before)) or m.local_body
         admin_cue = bool(_ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after))
         for c in m.cands:
             if any(_contains(q_, c.place) for q_ in quals):
@@ -342,10 +379,18 @@ class _Resolver:
                     if p.admin2:
                         per[2][(p.country, p.admin1, p.admin2)] += c.prob
             contrib[g] = per
-        tops = [(m.group, max(m.cands, key=lambda c: c.prob)) for m in self.mentions
-                if m.cands]
-        anchors = [(g, c.place) for g, c in tops if c.prob >= 0.6
-                   and c.place.precision in _FINE]
+        # Where each group may be, weighted: every other group pulls candidates towards its own
+        # likely readings (soft spatial coherence: "Sharon, Kent, Canaan" lie together).
+        spots: dict[str, list[tuple[float, float, float]]] = {}
+        for g, ms in groups.items():
+            pts: dict[int, tuple[float, float, float]] = {}
+            for m in ms:
+                for c in m.cands:
+                    if c.prob >= 0.05 and c.place.precision in _FINE:
+                        old = pts.get(c.place.id)
+                        if old is None or c.prob > old[2]:
+                            pts[c.place.id] = (c.place.lat, c.place.lon, c.prob)
+            spots[g] = list(pts.values())
         for g, ms in groups.items():
             country_ev: dict[object, float] = defaultdict(float)
             a1_ev: dict[object, float] = defaultdict(float)
@@ -361,28 +406,41 @@ class _Resolver:
                         ev[k] += weight * v
             for iso3, v in text_cues.items():
                 country_ev[iso3] += v
-            for iso3 in self.doc_countries:
-                country_ev[iso3] += DOC_COUNTRY_EVIDENCE
-            near = [p for g2, p in anchors if g2 != g]
+            for iso3, weight in self.doc_countries.items():
+                country_ev[iso3] += DOC_COUNTRY_EVIDENCE * weight
+            near = [pts for g2, pts in spots.items() if g2 != g and pts]
             for m in ms:
+                sub: dict[int, float] = {}
                 for c in m.cands:
                     p = c.place
-                    bonus = 0.0
+                    inner = 0.0  # evidence below the country: division, county, proximity
                     if p.country:
-                        bonus += W_COUNTRY * min(CAP_COUNTRY,
-                                                 math.log1p(country_ev.get(p.country, 0.0)))
-                        if p.country in self.doc_countries:
-                            bonus += DOC_COUNTRY_BONUS
                         a1 = p.admin1 or (p.name if p.precision == "admin1" else None)
                         if a1 and p.precision != "country":
-                            bonus += W_ADMIN1 * min(CAP_ADMIN1,
+                            inner += W_ADMIN1 * min(CAP_ADMIN1,
                                                     math.log1p(a1_ev.get((p.country, a1), 0.0)))
                         if p.admin2:
-                            bonus += W_ADMIN2 * min(CAP_ADMIN2, math.log1p(
+                            inner += W_ADMIN2 * min(CAP_ADMIN2, math.log1p(
                                 a2_ev.get((p.country, p.admin1, p.admin2), 0.0)))
                     if near and p.precision in _FINE:
-                        d = min(p.distance_km(a.lat, a.lon) for a in near)
-                        bonus += W_NEAR * max(0.0, 1.0 - d / NEAR_KM)
+                        inner += W_NEAR * min(CAP_NEAR, _closeness(p, near))
+                    sub[id(c)] = inner
+                for c in m.cands:
+                    p = c.place
+                    # An area shares the evidence of the places inside it: the article's other
+                    # Mexican places say nothing for Mexico City over Mexico.
+                    inner = sub[id(c)]
+                    if p.precision == "country":
+                        inner = max([inner] + [sub[id(o)] for o in m.cands
+                                               if o.place.country == p.country])
+                    bonus = 0.0
+                    if p.country:
+                        # a town's police or council is news where the paper is: the article's
+                        # country counts for more
+                        cap = CAP_COUNTRY_LOCAL if m.local_body else CAP_COUNTRY
+                        bonus += W_COUNTRY * min(cap, math.log1p(country_ev.get(p.country, 0.0)))
+                        bonus += DOC_COUNTRY_BONUS * self.doc_countries.get(p.country, 0.0)
+                    bonus = min(EVIDENCE_CAP, bonus + inner)
                     bonus += LIST_BONUS * max(
                         (_sibling(p, nb) for nb in self.neighbours.get(m.index, ())),
                         default=0.0)
@@ -458,8 +516,10 @@ def resolve_places(text: str, mentions: Sequence[Span], *, doc_countries: Sequen
                    gazetteer: Gazetteer | None = None) -> list[Location | None]:
     """Resolve each ``[start, end)`` toponym span of ``text``, using the whole text as context.
 
-    ``doc_countries`` are ISO3 codes known to be relevant (e.g. from a dateline); they weigh like
-    several mentions. Returns one ``Location`` (or ``None``: unknown or too ambiguous) per span.
+    ``doc_countries`` are ISO3 codes known to be relevant (a dateline, the source's country, the
+    most-named countries), most relevant first: the first weighs like several mentions, later
+    ones progressively less. Country names and demonyms in ``text`` are read anyway. Returns one
+    ``Location`` (or ``None``: unknown, or too ambiguous to guess) per span.
     """
     if not mentions:
         return []
@@ -476,5 +536,3 @@ def resolve_place(name: str, *, doc_countries: Sequence[str] = (), sentence: str
         span = (0, len(name))
     return resolve_places(text, [span], doc_countries=doc_countries, gazetteer=gazetteer)[0]
 
-
-__all__ = ["CURATED_FEATURES", "prior", "resolve_place", "resolve_places"]
