@@ -465,3 +465,18 @@ def test_text_page_api_reports_header_metadata() -> None:
     page = clean_text_page(WIRE_PAGE, slug="russian-drones-power-plant")
     assert page.title == "Russian drones hit power plant in western Ukraine"
     assert page.credit == "Associated Press" and page.publisher == "Reuters"
+
+
+def test_irregular_hard_wraps_are_rejoined_not_dropped() -> None:
+    """A sentence broken across short lines must survive cleaning whole (TR-News style copy)."""
+    from flashpoint.clean import clean
+    from flashpoint.types import Document
+
+    text = (
+        "Gunmen attacked a police post in the town of Karak on Sunday, killing a\n"
+        "policeman. Two policemen\n"
+        " were wounded and the assailants fled in a car, the ministry said.\n\n"
+        "Security forces sealed off the area after the attack on the post."
+    )
+    art = clean(Document(source="karak.txt", content=text))
+    assert "killing a policeman. Two policemen were wounded and the assailants fled" in art.text

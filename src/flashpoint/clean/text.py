@@ -109,6 +109,22 @@ def _hard_wrapped(lines: list[str]) -> bool:
     return open_ended >= 0.5 * len(inner) and similar >= 0.7 * len(inner)
 
 
+def _join_continuations(lines: list[str]) -> list[str]:
+    """Re-join a sentence broken across lines: an open line followed by a lower-case start.
+
+    Irregularly wrapped copy ("... killing a" / "policeman. Two policemen" / "were wounded")
+    would otherwise be cut into short lines that look like labels and get dropped.
+    """
+    out: list[str] = []
+    for line in lines:
+        start = line.lstrip()[:1]
+        if out and start.islower() and not _TERMINAL.search(out[-1].rstrip()):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
 def split_units(text: str) -> list[str]:
     """Lines (or re-joined hard-wrapped blocks) as whitespace-normalised units."""
     units: list[str] = []
@@ -117,6 +133,8 @@ def split_units(text: str) -> list[str]:
         lines = [line for line in block.split("\n") if line.strip()]
         if _hard_wrapped(lines):
             lines = [" ".join(lines)]
+        else:
+            lines = _join_continuations(lines)
         for line in lines:
             unit = _BULLET.sub("", normalise_space(line))
             if unit:
