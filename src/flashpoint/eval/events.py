@@ -9,9 +9,11 @@ Matching rules (explicit, so figures can be compared across versions):
   spans of the two sentences overlap. Precision = matched predicted items / predicted items;
   recall = matched gold items / gold items; F1 is their harmonic mean. Reported per type and
   micro-averaged.
-* Argument roles are scored on matched pairs only: a gold actor (role source or target) is
-  found when the paired predicted event has an actor of the same role whose span overlaps the
-  gold span, or whose canonical name equals the gold ``name``. Role accuracy = found / gold
+* Argument roles are scored on matched pairs only, and only with the predicted actors whose
+  spans lie in the pair's evidence sentence (an event merged from several sentences is judged
+  sentence by sentence, as the gold is): a gold actor (role source or target) is found when the
+  paired predicted event has such an actor of the same role whose span overlaps the gold span,
+  or whose canonical name equals the gold ``name``. Role accuracy = found / gold
   actors in matched events; role precision = predicted actors matching some gold actor of the
   same role / predicted actors in matched events.
 * Error classes GDELT is known for are counted on matched pairs: a predicted *source* that is
@@ -113,19 +115,20 @@ def _score_args(pairs: list[tuple[Any, Event, str]]) -> dict[str, Any]:
     media_as_actor = 0
     seen_pred: set[tuple[int, str, tuple[int, int]]] = set()
     for gev, pev, _ in pairs:
+        local = [a for a in pev.actors if _overlap(a.span, gev.evidence)]
         for ga in gev.actors:
             if ga.role not in {"source", "target"}:
                 continue
             total[ga.role] += 1
-            same = [a for a in pev.actors if a.role == ga.role]
+            same = [a for a in local if a.role == ga.role]
             if any(
                 _overlap(a.span, (ga.start, ga.end)) or (ga.name and a.name == ga.name)
                 for a in same
             ):
                 found[ga.role] += 1
-            elif any(_overlap(a.span, (ga.start, ga.end)) for a in pev.actors if a.role != ga.role):
+            elif any(_overlap(a.span, (ga.start, ga.end)) for a in local if a.role != ga.role):
                 swapped += 1
-        for a in pev.actors:
+        for a in local:
             if a.role not in {"source", "target"}:
                 continue
             key = (id(pev), a.role, a.span)

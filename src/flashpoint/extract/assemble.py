@@ -140,12 +140,20 @@ class ArticleContext:
             heads: dict[int, tuple[int, int]] = {}
             doc = para.doc
             spans: list[Span] = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
+            people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
             p_end = para.start + len(doc.text)
             for s, e in extra:
                 if para.start <= s and e <= p_end:
                     sp = doc.char_span(s - para.start, e - para.start, alignment_mode="expand")
                     if sp is not None:
                         spans.append(sp)
+            # "Lidia Falcón" names a person, not Falcón state; a longer match that a PERSON
+            # entity only cuts into ("Ain al-Asad military base") stays
+            spans = [
+                sp
+                for sp in spans
+                if not any(ps <= sp.start_char and sp.end_char <= pe for ps, pe in people)
+            ]
             for sp in spans:
                 root = sp.root
                 start, end = para.offset(sp)
@@ -190,6 +198,8 @@ class ArticleContext:
             spans: list[tuple[tuple[int, int], bool]] = []
             for tok in subtree_excluding(head, blocked):
                 if tok.i in topo and all(topo[tok.i] != s for s, _ in spans):
+                    if _origin(tok):
+                        continue  # "a tourist from Canada" is not where it happened
                     spans.append((topo[tok.i], _modifier_only(tok)))
             for depth, (span, modifier) in enumerate(spans):
                 loc = self._place_memo.get(span)
@@ -355,6 +365,13 @@ class ArticleContext:
         )
 
 
+def _origin(tok: Token) -> bool:
+    node = tok
+    while node.dep_ in {"compound", "flat", "conj"} and node.head.i != node.i:
+        node = node.head
+    return node.dep_ == "pobj" and node.head.lower_ == "from"
+
+
 def _modifier_only(tok: Token) -> bool:
     """A toponym used to describe an actor ("Iran-affiliated groups", "US forces") places
     nothing; one on a place ("Iraq's Ain al-Asad base") or after "in/at/near" does."""
@@ -517,6 +534,10 @@ def _resolve_mention(ctx: ArticleContext, m: Mention) -> MentionInfo:
                 if f2:
                     modes.append(f2[0])
     info.mode = ctx.lex.best_mode(modes) or m.mode
+    if m.lemma == "blow" and any(
+        c.lower_ in {"himself", "herself", "themselves"} for c in m.trigger.children
+    ):
+        info.mode = "suicide-bombing"
     return info
 
 
@@ -700,9 +721,17 @@ def _merge(
         target: Cluster | None = None
         if m.anaphoric or m.possessive:
             target = _antecedent(clusters, m, info)
-        elif "casualty" in m.flags and not info.sources and m.modality == "asserted":
-            # "Three other soldiers were wounded": a toll with no perpetrator of its own
-            # reports on the latest compatible attack, not a new event
+        elif (
+            m.type == "ASSAULT"
+            and m.modality == "asserted"
+            and not info.sources
+            and (
+                "casualty" in m.flags or (not info.targets and not (info.date and info.date.start))
+            )
+        ):
+            # "Three other soldiers were wounded", "the bombs began to explode": a toll or a
+            # detail with no perpetrator or date of its own elaborates the latest compatible
+            # attack; it is not a new event
             target = _toll_antecedent(ctx, clusters, m, info)
         if target is None:
             best: tuple[int, Cluster] | None = None
@@ -925,6 +954,9 @@ def _to_event(ctx: ArticleContext, c: Cluster) -> Event:
     killed, kfig = _fuse_counts(c.casualties, "killed")
     injured, ifig = _fuse_counts(c.casualties, "injured")
     fig = kfig or ifig
+    if not c.sources and c.claimants:
+        # the group that claimed it is the best available perpetrator (ACLED practice)
+        c.sources = [_with_role(a, "source") for a in c.claimants]
     actors = [
         *c.sources,
         *[_with_role(a, "target") for a in c.targets if a.name not in _names(c.sources)],

@@ -242,6 +242,12 @@ def find_mentions(para: Paragraph, sent: Span, lex: Lexicon | None = None) -> li
             continue
         if tok.tag_ == "VBG" and tok.dep_ in {"acl", "advcl", "xcomp"} and tok.lemma_ == "target":
             continue  # "militants ... targeting X" marks an argument, not a new event
+        if (
+            tok.pos_ == "NOUN"
+            and tok.dep_ in {"compound", "amod"}
+            and tok.head.pos_ in {"NOUN", "PROPN"}
+        ):
+            continue  # "riot police", "strike force", "attack helicopter": a modifier, not an event
         for d in lex.triggers_for(tok):
             if _cancelled(tok, d):
                 continue
@@ -508,6 +514,22 @@ def _read_dates(m: Mention, others: set[int]) -> None:
                         if ent is not None and ent.start not in seen:
                             seen.add(ent.start)
                             m.dates.append(ent)
+    if any(d.label_ == "DATE" for d in m.dates):
+        return
+    # Last resort: a date adverbial elsewhere in the sentence, outside other events' phrases
+    # and not a noun modifier ("a Christmas market" dates nothing).
+    for tok in subtree_excluding(m.sent.root, others):
+        if tok.ent_type_ == "DATE" and tok.ent_iob_ == "B":
+            ent = ent_of(tok)
+            if (
+                ent is None
+                or ent.start in seen
+                or ent.root.dep_ in {"compound", "amod", "nmod", "poss"}
+            ):
+                continue
+            seen.add(ent.start)
+            m.dates.append(ent)
+            return
 
 
 def since_target(m: Mention, by_token: dict[int, Mention]) -> Mention | None:
@@ -574,6 +596,14 @@ def claim_host(tok: Token, by_token: dict[int, Mention]) -> tuple[Mention | None
         elif child.dep_ == "prep" and child.lower_ == "for":
             for obj in child.children:
                 event = event_noun(obj, by_token) or event
+    if event is None:
+        # "claimed they were responsible for the attack"
+        for sub in tok.subtree:
+            if sub.lemma_.lower() in {"responsible", "responsibility"}:
+                for prep in sub.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "for":
+                        for obj in prep.children:
+                            event = event_noun(obj, by_token) or event
     if lemma in {"accept", "admit"} and event is None:
         return None, []
     if tok.dep_ == "relcl" and any(c.lower_ in RELATIVE_PRONOUNS for c in tok.children):

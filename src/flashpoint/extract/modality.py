@@ -35,6 +35,7 @@ INTENT_VERBS = {
     "need",
 }
 THREAT_VERBS = {"threaten", "warn"}
+HOPE_VERBS = {"hope", "want", "wish", "expect", "allow", "permit", "seek", "aim", "plan", "intend"}
 # Words whose object event has not (yet) happened: "called for protests", "a ban on rallies".
 CALLING_WORDS = {
     "call",
@@ -133,12 +134,26 @@ def modality(trigger: Token, pattern_modality: str | None = None) -> str:
         if trigger.dep_ in {"dobj", "nsubjpass", "pobj"} and head.lemma_.lower() in SUPPORT_VERBS:
             node = head if trigger.dep_ != "pobj" else head.head
         else:
+            verb = next((a for a in trigger.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+            # "hoped the swap would pave the way for talks": talks are not yet held (objects
+            # only: a subject, "their attacks aim to ...", is presupposed)
+            if (
+                verb is not None
+                and trigger.dep_ in {"dobj", "pobj", "attr"}
+                and (verb.lemma_.lower() in HOPE_VERBS or _verb_modality(verb) == "hypothetical")
+            ):
+                return "hypothetical"
             return "asserted"
     found = _verb_modality(node)
     if found:
         return found
     # Climb complements: "seek to escalate", "threatened to strike", "denied attacking".
-    while node.dep_ in {"xcomp", "ccomp", "advcl", "pcomp"} and node.head.i != node.i:
+    while (
+        node.dep_ in {"xcomp", "ccomp", "advcl", "pcomp", "csubj", "csubjpass"}
+        and node.head.i != node.i
+    ):
+        if node.head.lemma_.lower() in BANNING_WORDS | {"prohibited", "forbidden"}:
+            return "hypothetical"  # "attacking churches is prohibited"
         if node.dep_ == "advcl" and not any(
             c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in node.children
         ):
