@@ -172,3 +172,16 @@ def test_event_ids_are_stable(pipeline, example_extraction: Extraction) -> None:
     again = next(iter(pipeline.run([str(EXAMPLE)]))).extraction
     assert again is not None
     assert [e.id for e in again.events] == [e.id for e in example_extraction.events]
+
+
+def test_quotes_with_speakers(example_extraction: Extraction) -> None:
+    quotes = {q.text[:30]: q for q in example_extraction.quotes}
+    text = example_extraction.article.text
+    assert len(quotes) == 5
+    for q in example_extraction.quotes:
+        assert text[q.span[0] : q.span[1]] == q.text
+        assert q.speaker_name in {"Lloyd Austin", "US Central Command"}, q
+    centcom = next(q for q in example_extraction.quotes if "intercepted" in q.text)
+    assert centcom.speaker == "it" and centcom.speaker_name == "US Central Command"
+    escalate = next(q for q in example_extraction.quotes if "escalate" in q.text)
+    assert escalate.speaker_name == "Lloyd Austin"

@@ -40,7 +40,14 @@ from ..types import (
     Relation,
 )
 from . import casualties as cas
-from .attribution import QuoteSpan, Speaker, find_quotes, speaker_for, speaker_phrase
+from .attribution import (
+    SPEECH_VERBS,
+    QuoteSpan,
+    Speaker,
+    find_quotes,
+    speaker_for,
+    speaker_phrase,
+)
 from .lexicon import Lexicon, load_lexicon
 from .mentions import (
     Mention,
@@ -308,7 +315,7 @@ class ArticleContext:
             if is_pronoun(cand):
                 continue
             memo = self._actor_memo.get((para.start, cand.i))
-            if memo is not None and memo.kind not in {"civilians", "person"}:
+            if memo is not None and memo.kind not in {"civilians", "person", "other"}:
                 return memo
         # then the latest group or state named in the 600 characters before
         pos = para.start + tok.idx
@@ -323,6 +330,27 @@ class ArticleContext:
                 return memo
         return None
 
+    def _previous_speaker(self, para: Paragraph, tok: Token) -> Actor | None:
+        paras = self.parsed.paragraphs
+        idx = self.para_index(para)
+        for p in reversed(paras[max(0, idx - 2) : idx + 1]):
+            cands = [
+                t
+                for t in p.doc
+                if t.dep_ == "nsubj"
+                and t.head.lemma_.lower() in SPEECH_VERBS
+                and not is_pronoun(t)
+                and (p is not para or t.i < tok.i)
+            ]
+            for cand in reversed(cands):
+                phrase = speaker_phrase(cand)
+                found = self.actors.resolve(
+                    phrase.text, p.offset(phrase), label=cand.ent_type_ or None
+                )
+                if found is not None and found.kind not in {"person", "civilians", "other"}:
+                    return _actor_from(found, phrase.text, p.offset(phrase))
+        return None
+
     def _token(self, para_start: int, i: int) -> Token:
         para = next(p for p in self.parsed.paragraphs if p.start == para_start)
         return para.doc[i]
@@ -331,6 +359,21 @@ class ArticleContext:
         if speaker.token is None or speaker.para is None:
             return None
         tok = speaker.token
+        if is_pronoun(tok) and tok.lower_ in {"it", "they"}:
+            # "it wrote on X": the latest organisation or state that spoke before
+            earlier = self._previous_speaker(speaker.para, tok)
+            if earlier is not None:
+                start, end = speaker.para.offset(tok)
+                return Actor(
+                    "source",
+                    tok.text,
+                    earlier.name,
+                    earlier.country,
+                    earlier.kind,
+                    (start, end),
+                    sponsor=earlier.sponsor,
+                    actor_id=earlier.actor_id,
+                )
         if is_pronoun(tok):
             return self.actor_for(speaker.para, tok, "source")
         phrase = speaker_phrase(tok)
