@@ -63,7 +63,7 @@ class Pipeline:
     def run_articles(self, articles: Iterable[Article]) -> Iterator[Outcome]:
         for parsed in parse_articles(articles, self.nlp, batch_size=self.settings.batch_size):
             try:
-                yield Outcome(parsed.article.source, extract(parsed))
+                yield Outcome(parsed.article.source, extract(parsed, self.settings.actor_files))
             except FlashpointError as err:
                 yield Outcome(
                     parsed.article.source, status="failed", code=err.code, message=str(err)
@@ -130,5 +130,5 @@ class Pipeline:
         )
         article = clean(doc)
         for parsed in parse_articles([article], self.nlp):
-            return extract(parsed)
+            return extract(parsed, self.settings.actor_files)
         raise AssertionError("unreachable")

@@ -17,7 +17,7 @@ from typing import cast
 from spacy.tokens import Span, Token
 
 from ..nlp import Paragraph, ParsedArticle
-from ..resolve.actors import DocumentActors, ResolvedActor
+from ..resolve.actors import ActorRegistry, DocumentActors, ResolvedActor
 from ..resolve.dates import merge_date_time, resolve_date
 from ..resolve.places import find_toponyms, resolve_places
 from ..types import (
@@ -128,12 +128,14 @@ class MentionInfo:
 class ArticleContext:
     """Per-article state: toponyms, actor memory, quotes, and all mentions in text order."""
 
-    def __init__(self, parsed: ParsedArticle, lex: Lexicon) -> None:
+    def __init__(
+        self, parsed: ParsedArticle, lex: Lexicon, registry: ActorRegistry | None = None
+    ) -> None:
         self.parsed = parsed
         self.article = parsed.article
         self.text = parsed.article.text
         self.lex = lex
-        self.actors = DocumentActors()
+        self.actors = DocumentActors(registry)
         self.quotes: list[QuoteSpan] = find_quotes(parsed)
         self.toponyms: dict[int, dict[int, tuple[int, int]]] = {}
         self._actor_memo: dict[tuple[int, int], Actor | None] = {}
@@ -451,10 +453,10 @@ def _actor_from(r: ResolvedActor, text: str, span: tuple[int, int]) -> Actor:
 
 
 def extract_events(
-    parsed: ParsedArticle, lex: Lexicon | None = None
+    parsed: ParsedArticle, lex: Lexicon | None = None, registry: ActorRegistry | None = None
 ) -> tuple[list[Event], list[Quote]]:
     lex = lex or load_lexicon()
-    ctx = ArticleContext(parsed, lex)
+    ctx = ArticleContext(parsed, lex, registry)
     mentions: list[Mention] = []
     for para in parsed.paragraphs:
         for sent in para.doc.sents:
