@@ -303,7 +303,7 @@ class ArticleContext:
         if resolved is not None:
             return _actor_from(resolved, span.text, (c_start, c_end))
         if tok.ent_type_ in {"PERSON", "ORG"} or (
-            tok.pos_ in {"NOUN", "PROPN"} and not tok.ent_type_ and is_actorish(tok)
+            tok.pos_ in {"NOUN", "PROPN"} and tok.ent_type_ in {"", "CARDINAL"} and is_actorish(tok)
         ):
             # unknown to the registry but named or described in the text: keep it, uncanonical
             fallback: ActorKind = "person" if tok.ent_type_ == "PERSON" else "other"
@@ -512,6 +512,17 @@ def _read_sentence(ctx: ArticleContext, para: Paragraph, sent: Span, found: list
             other = by_token[subj[0].i]
             if other.type == m.type and other is not m:
                 m.host = other
+    # "Thousands marched ... demanding X": the demand is what the protest is about
+    for m in found:
+        head = m.trigger.head
+        if (
+            m.type in {"REQUEST", "ACCUSE"}
+            and m.trigger.tag_ == "VBG"
+            and m.trigger.dep_ in {"advcl", "acl", "xcomp"}
+            and head.i in by_token
+            and by_token[head.i].type == "PROTEST"
+        ):
+            m.host = by_token[head.i]
     # Drop triggers that lack what their definition requires.
     keep: list[Mention] = []
     for m in found:

@@ -283,8 +283,19 @@ def _arg_heads(root: Token, dep: str) -> list[Token]:
     heads: list[Token] = []
     for child in root.children:
         if child.dep_ == dep:
-            heads.extend(conjuncts(child))
+            heads.extend(_through_quantity(c) for c in conjuncts(child))
     return heads
+
+
+def _through_quantity(tok: Token) -> Token:
+    """ "Hundreds of demonstrators" → demonstrators: the counted noun is the argument."""
+    if noun_in(tok, QUANTITY_HEADS) or tok.like_num:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        return obj
+    return tok
 
 
 def _prep_pairs(root: Token) -> list[tuple[str, Token]]:
@@ -351,7 +362,7 @@ def read_arguments(
         )
 
     def add_target(tok: Token) -> None:
-        if is_weapon(tok, lex):
+        if is_weapon(tok, lex) and not noun_in(tok, ACTOR_NOUNS):
             m.instruments.append(tok)
         elif tok.i in toponym_heads or (
             is_placeish(tok, toponym_heads) and tok.ent_type_ not in {"ORG", "NORP", "PERSON"}

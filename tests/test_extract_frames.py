@@ -1,0 +1,90 @@
+"""Sentence-level behaviours of the extractor, each a general frame (not one article's wording)."""
+
+from __future__ import annotations
+
+import pytest
+
+from flashpoint.pipeline import Pipeline
+from flashpoint.types import Event
+
+
+def _events(pipeline: Pipeline, text: str) -> list[Event]:
+    return pipeline.extract_text(text, published="2024-03-06").events
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        (
+            "Hundreds of demonstrators gathered outside the parliament on Sunday to denounce the new law.",
+            "PROTEST",
+        ),
+        (
+            "The foreign ministers of Egypt and Jordan spoke by telephone on Monday about the border.",
+            "CONSULT",
+        ),
+        (
+            "Two aid workers were freed on Tuesday after weeks in captivity, officials said.",
+            "CONCEDE",
+        ),
+        ("Police arrested 12 people in connection with the bombing, the ministry said.", "COERCE"),
+    ],
+)
+def test_frames_give_their_type(pipeline: Pipeline, text: str, etype: str) -> None:
+    events = _events(pipeline, text)
+    assert [e.type for e in events if e.modality == "asserted"].count(etype) == 1, [
+        e.to_dict() for e in events
+    ]
+
+
+def test_noun_modifier_is_not_an_event(pipeline: Pipeline) -> None:
+    events = _events(
+        pipeline, "A member of the riot police squad was appointed to the post on Monday."
+    )
+    assert not [e for e in events if e.type == "PROTEST"]
+
+
+def test_banned_and_hoped_for_events_are_not_asserted(pipeline: Pipeline) -> None:
+    events = _events(
+        pipeline, "The government issued a ban on protests in the capital on Thursday."
+    )
+    assert all(e.modality != "asserted" for e in events if e.type == "PROTEST")
+    events = _events(
+        pipeline, "He said he hoped the deal would pave the way for talks with the rebels."
+    )
+    assert all(e.modality != "asserted" for e in events if e.type == "CONSULT")
+
+
+def test_participle_demand_belongs_to_the_protest(pipeline: Pipeline) -> None:
+    events = _events(
+        pipeline,
+        "Thousands marched through the capital on Friday demanding the president's resignation.",
+    )
+    assert [e.type for e in events] == ["PROTEST"]
+
+
+def test_claim_of_responsibility_names_the_perpetrator(pipeline: Pipeline) -> None:
+    text = (
+        "A car bomb exploded outside a police station in Mogadishu on Saturday, killing five people.\n\n"
+        "Al-Shabaab claimed responsibility for the attack in a statement."
+    )
+    events = [e for e in _events(pipeline, text) if e.type == "ASSAULT"]
+    assert len(events) == 1, [e.to_dict() for e in events]
+    e = events[0]
+    assert any(a.name == "al-Shabaab" or "Shabaab" in a.name for a in e.actors_in("claimant"))
+    assert e.actors_in("source"), e.to_dict()
+    assert e.casualties.killed is not None and e.casualties.killed.best == 5
+    assert e.location is not None and e.location.country == "SOM"
+    assert (
+        e.date is not None and e.date.start is not None and e.date.start.isoformat() == "2024-03-02"
+    )
+
+
+def test_perpetratorless_toll_joins_the_attack(pipeline: Pipeline) -> None:
+    text = (
+        "Gunmen attacked a village in Zamfara state on Monday, killing at least 20 people.\n\n"
+        "Several others were wounded, a police spokesman said."
+    )
+    assaults = [e for e in _events(pipeline, text) if e.type == "ASSAULT"]
+    assert len(assaults) == 1, [e.to_dict() for e in assaults]
+    assert assaults[0].location is not None and assaults[0].location.country == "NGA"
