@@ -16,11 +16,13 @@ def _events(pipeline: Pipeline, text: str) -> list[Event]:
     ("text", "etype"),
     [
         (
-            "Hundreds of demonstrators gathered outside the parliament on Sunday to denounce the new law.",
+            "Hundreds of demonstrators gathered outside the parliament on Sunday "
+            "to denounce the new law.",
             "PROTEST",
         ),
         (
-            "The foreign ministers of Egypt and Jordan spoke by telephone on Monday about the border.",
+            "The foreign ministers of Egypt and Jordan spoke by telephone on Monday "
+            "about the border.",
             "CONSULT",
         ),
         (
@@ -65,7 +67,8 @@ def test_participle_demand_belongs_to_the_protest(pipeline: Pipeline) -> None:
 
 def test_claim_of_responsibility_names_the_perpetrator(pipeline: Pipeline) -> None:
     text = (
-        "A car bomb exploded outside a police station in Mogadishu on Saturday, killing five people.\n\n"
+        "A car bomb exploded outside a police station in Mogadishu on Saturday, "
+        "killing five people.\n\n"
         "Al-Shabaab claimed responsibility for the attack in a statement."
     )
     events = [e for e in _events(pipeline, text) if e.type == "ASSAULT"]
