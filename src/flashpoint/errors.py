@@ -72,6 +72,10 @@ class Warnings(metaclass=ErrorsWithCodes):
     W002 = "Falling back to spaCy model '{fallback}' because '{name}' is not installed"
     W003 = "HTML of {source} has {size} characters; parsing only the first {cap} (scripts dropped)"
     W050 = "Cannot write the place index cache in {path} ({detail}); indexing in memory, each run"
+    W060 = (
+        "Gold record {id} (line {line} of {path}) skipped: its text lives in the shared corpus "
+        "{corpus}, which is absent from {data_dir} (set FLASHPOINT_DATA)"
+    )
 
 
 class FlashpointError(Exception):
