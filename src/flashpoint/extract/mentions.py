@@ -528,7 +528,13 @@ def _read_dates(m: Mention, others: set[int]) -> None:
     if any(d.label_ == "DATE" for d in m.dates):
         return
     # Last resort: a date adverbial elsewhere in the sentence, outside other events' phrases
-    # and not a noun modifier ("a Christmas market" dates nothing).
+    # and not a noun modifier ("a Christmas market" dates nothing). A mention embedded in
+    # another event's clause ("strikes on Tuesday ... amid attacks") borrows nothing from it.
+    for anc in m.trigger.ancestors:
+        if anc.i in others or any(
+            c.i in others and c.dep_ in {"dobj", "nsubjpass"} for c in anc.children
+        ):
+            return
     for tok in subtree_excluding(m.sent.root, others):
         if tok.ent_type_ == "DATE" and tok.ent_iob_ == "B":
             ent = ent_of(tok)
