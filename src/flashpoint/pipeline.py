@@ -19,7 +19,7 @@ from .config import Settings
 from .errors import FlashpointError, InputError, SkipArticle
 from .extract import extract
 from .ingest import InputFailure, read_inputs
-from .nlp import load_model, parse_articles
+from .nlp import ParsedArticle, load_model, parse_articles
 from .types import Article, Document, Extraction
 
 log = logging.getLogger(__name__)
@@ -61,18 +61,30 @@ class Pipeline:
                 yield Outcome(doc.source, status="failed", code="E000", message=repr(err))
 
     def run_articles(self, articles: Iterable[Article]) -> Iterator[Outcome]:
-        for parsed in parse_articles(articles, self.nlp, batch_size=self.settings.batch_size):
-            try:
-                yield Outcome(parsed.article.source, extract(parsed, self.settings.actor_files))
-            except FlashpointError as err:
-                yield Outcome(
-                    parsed.article.source, status="failed", code=err.code, message=str(err)
-                )
-            except Exception as err:  # an extractor bug must not cost the batch
-                log.exception("extracting %s failed", parsed.article.source)
-                yield Outcome(
-                    parsed.article.source, status="failed", code="E000", message=repr(err)
-                )
+        todo = list(articles)
+        done = 0
+        try:
+            for parsed in parse_articles(todo, self.nlp, batch_size=self.settings.batch_size):
+                done += 1
+                yield self._extract(parsed)
+        except Exception:  # one article that breaks the parser must not cost its batch
+            log.exception("parsing a batch failed; parsing its articles one at a time")
+            for article in todo[done:]:
+                try:
+                    (parsed,) = parse_articles([article], self.nlp)
+                except Exception as err:
+                    yield Outcome(article.source, status="failed", code="E000", message=repr(err))
+                    continue
+                yield self._extract(parsed)
+
+    def _extract(self, parsed: ParsedArticle) -> Outcome:
+        try:
+            return Outcome(parsed.article.source, extract(parsed, self.settings.actor_files))
+        except FlashpointError as err:
+            return Outcome(parsed.article.source, status="failed", code=err.code, message=str(err))
+        except Exception as err:  # an extractor bug must not cost the batch
+            log.exception("extracting %s failed", parsed.article.source)
+            return Outcome(parsed.article.source, status="failed", code="E000", message=repr(err))
 
     def run_documents(
         self,

@@ -126,7 +126,9 @@ def _body(text: str) -> list[str]:
 def _extract(html: str, url: str | None) -> TrafilaturaDocument | None:
     params = {
         "original_date": True,  # first publication, not last modification
-        "extensive_search": True,
+        # Markup and URL only: the extensive search reads dates out of the body text (event
+        # dates, or a bare "2005" taken as 2005-01-01), inventing a date for undated pages.
+        "extensive_search": False,
         "max_date": dt.date.today().isoformat(),
     }
     try:
@@ -145,7 +147,7 @@ def _extract(html: str, url: str | None) -> TrafilaturaDocument | None:
 
 def _metadata_only(html: str, url: str | None) -> TrafilaturaDocument | None:
     try:
-        return extract_metadata(html, default_url=url)
+        return extract_metadata(html, default_url=url, extensive=False)
     except Exception as err:  # metadata is optional; never lose the body over it
         log.debug("metadata extraction failed: %r", err)
         return None

@@ -33,6 +33,9 @@ LONG_WORDS = 25  # a line this long is prose even without final punctuation
 MIN_BODY_WORDS = 4  # shorter non-sentence lines inside the body are labels, not content
 
 _SPACE_DROP = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+# Half a character (a lone surrogate, e.g. from a JSON "\\ud83d" escape) cannot be encoded,
+# so it would break hashing, the tokenizer and the database: it becomes U+FFFD.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _BULLET = re.compile(r"^(?:[•·▪►▶◆■●*]|[-–—](?=\s))\s*")
@@ -93,7 +96,7 @@ class TextPage:
 def normalise_space(text: str) -> str:
     """One paragraph on one line: NFC, invisible characters gone, whitespace runs as one space."""
     text = unicodedata.normalize("NFC", text).translate(_SPACE_DROP)
-    return " ".join(text.split())
+    return " ".join(_LONE_SURROGATE.sub("\ufffd", text).split())
 
 
 def _hard_wrapped(lines: list[str]) -> bool:
@@ -131,10 +134,7 @@ def split_units(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for block in re.split(r"\n[ \t\u00a0]*\n", text):
         lines = [line for line in block.split("\n") if line.strip()]
-        if _hard_wrapped(lines):
-            lines = [" ".join(lines)]
-        else:
-            lines = _join_continuations(lines)
+        lines = [" ".join(lines)] if _hard_wrapped(lines) else _join_continuations(lines)
         for line in lines:
             unit = _BULLET.sub("", normalise_space(line))
             if unit:

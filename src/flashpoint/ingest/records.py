@@ -19,12 +19,19 @@ from .decode import decode_bytes, fix_mojibake
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _LANG = re.compile(r"[A-Za-z]{2,3}")
+# JSON can escape half of a character ("\ud83d" of a cut emoji); such a string cannot be
+# encoded, so the tokenizer and the database would fail on it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid(text: str) -> str:
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _text(value: Any) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = _valid(str(value)).strip()
     return fix_mojibake(text) if text else None
 
 
@@ -70,9 +77,9 @@ def record_to_document(record: Any, source: str, line: int) -> Document:
     rid = record.get("id", record.get("doc_id"))
     return Document(
         source=where,
-        content=fix_mojibake(content),
+        content=fix_mojibake(_valid(content)),
         content_type="text" if is_text else "html",
-        id=str(rid) if rid not in (None, "") else None,
+        id=_valid(str(rid)) if rid not in (None, "") else None,
         url=_text(record.get("url")),
         title=_text(record.get("title")),
         publisher=_text(record.get("publisher")),

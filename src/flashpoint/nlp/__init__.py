@@ -25,6 +25,13 @@ from ..types import Article
 
 log = logging.getLogger(__name__)
 _PARA_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
+# A paragraph longer than this (a text with no line breaks: a dump, a record whose paragraphs
+# were joined) is parsed in pieces cut after sentence ends: spaCy refuses a text over
+# ``nlp.max_length`` (1M characters), and per-doc work downstream grows with the doc's size.
+# Real news paragraphs stay well under it.
+MAX_PARAGRAPH_CHARS = 10_000
+_SENTENCE_GAP = re.compile(r"(?<=[.!?…\"'”’»)\]])\s+")
+_GAP = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -79,8 +86,30 @@ def load_model(name: str | None = None) -> Language:
             raise FlashpointError(Errors.E030.format(name=resolved, package=package)) from err
 
 
+def _pieces(start: int, text: str) -> Iterator[tuple[int, str]]:
+    while len(text) > MAX_PARAGRAPH_CHARS:
+        window = text[:MAX_PARAGRAPH_CHARS]
+        gap = None
+        for pattern in (_SENTENCE_GAP, _GAP):
+            gap = next((m for m in reversed(list(pattern.finditer(window))) if m.start()), None)
+            if gap is not None:
+                break
+        cut, resume = (gap.start(), gap.end()) if gap else (len(window), len(window))
+        if text[:cut].strip():
+            yield start, text[:cut]
+        start, text = start + resume, text[resume:]
+    if text.strip():
+        yield start, text
+
+
 def split_paragraphs(text: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group()) for m in _PARA_RE.finditer(text) if m.group().strip()]
+    """(offset, text) of each paragraph; overlong ones come as several pieces."""
+    return [
+        piece
+        for m in _PARA_RE.finditer(text)
+        if m.group().strip()
+        for piece in _pieces(m.start(), m.group())
+    ]
 
 
 def parse_articles(
