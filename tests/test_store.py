@@ -444,7 +444,7 @@ def test_open_accepts_paths_and_urls(tmp_path: Path, monkeypatch: pytest.MonkeyP
 @pytest.mark.parametrize(
     ("url", "code"),
     [
-        ("postgresql://fp:s3cret@db.example.org/events", "E044"),
+        ("postgresql+asyncpg://fp:s3cret@db.example.org/events", "E040"),
         ("mysql://localhost/events", "E040"),
         ("sqlite://host/events.db", "E040"),
         ("   ", "E040"),

@@ -1,6 +1,7 @@
-"""Persistent, queryable storage for extracted events (SQLite now; PostgreSQL planned).
+"""Persistent, queryable storage for extracted events: SQLite files or a PostgreSQL server.
 
-    store = open_store("events.db")            # or "sqlite:///events.db", ":memory:"
+    store = open_store("events.db")            # or "sqlite:///events.db", ":memory:",
+                                               # "postgresql://user:pass@host:5432/dbname"
     store.add(extractions)                     # one transaction; re-adding an article is a no-op
     store.query_events(EventFilter(country="IRQ", since=date(2024, 1, 1), text="missile"))
 
@@ -19,7 +20,8 @@ Schema (version ``SCHEMA_VERSION``, migrations in ``schema.py``):
 - ``event_actors``: event_id, seq, role, name, country, kind, text, span_start/end, sponsor,
   actor_id.
 - ``evidence``: id, event_id, article_id, seq, span_start/end, sentence; indexed by FTS5 table
-  ``evidence_fts`` when the SQLite build has it.
+  ``evidence_fts`` when the SQLite build has it, by the generated ``tsvector`` column
+  ``sentence_tsv`` (GIN index) on PostgreSQL.
 - ``related``: event_id, related_event_id, relation.
 """
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -13,9 +12,10 @@ from types import TracebackType
 from typing import Any
 
 from ..errors import Errors, FlashpointError
-from ..types import Extraction
+from ..types import Article, Extraction
 from . import rows, search
-from .connect import connect, parse_url
+from .clusters import ClusterQueries
+from .connect import Connection, Cursor, connect, driver_errors, parse_url, redact
 from .dialect import Dialect
 from .filters import SOURCE_COUNT_SQL, EventFilter, where_clause
 from .schema import SCHEMA_VERSION, migrate
@@ -55,18 +55,25 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[i : i + _CHUNK]
 
 
-class Store:
+class Store(ClusterQueries):
     """An opened event database. Use ``open_store``; close it (or use ``with``) when done.
 
     Thread-safe: one lock serialises use of the single connection.
     """
 
-    def __init__(self, conn: sqlite3.Connection, dialect: Dialect, url: str, fts: bool) -> None:
+    def __init__(self, conn: Connection, dialect: Dialect, url: str, fts: bool) -> None:
         self._conn = conn
         self._dialect = dialect
         self._lock = threading.RLock()
-        self.url = url
+        self.url = redact(url)
         self.fts = fts
+        # The text index searches use ("fts5", "tsvector"), or None when they use ``LIKE``.
+        self.full_text: str | None = dialect.full_text if fts else None
+
+    @property
+    def dialect(self) -> str:
+        """The engine behind this store: "sqlite" or "postgresql"."""
+        return self._dialect.name
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -87,7 +94,7 @@ class Store:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         return self._conn.execute(self._dialect.sql(sql), params)
 
     @contextmanager
@@ -123,13 +130,29 @@ class Store:
         re-extraction with an improved pipeline. An event whose id is already stored under
         another article is skipped and counted. Any error rolls the whole call back.
         """
-        batch = list(extractions)
+        return self.add_records(
+            ((ex.article, [ev.to_dict() for ev in ex.events]) for ex in extractions),
+            replace=replace,
+        )
+
+    def add_records(
+        self,
+        records: Iterable[tuple[Article, Sequence[dict[str, Any]]]],
+        *,
+        replace: bool = False,
+    ) -> AddResult:
+        """``add`` for articles whose events are already contract dicts (``Event.to_dict()``).
+
+        For results that travelled as JSON (Parquet shards, another process) and would
+        otherwise have to be rebuilt into ``Event`` objects only to be turned back into dicts.
+        """
+        batch = list(records)
         added_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         with self._write():
-            stored = self._existing("articles", [ex.article.id for ex in batch])
+            stored = self._existing("articles", [article.id for article, _ in batch])
             replaced: set[str] = set()
             if replace and stored:
-                replaced = stored & {ex.article.id for ex in batch}
+                replaced = stored & {article.id for article, _ in batch}
                 ids = sorted(replaced)
                 for chunk in _chunks(ids):
                     marks = ", ".join("?" * len(chunk))
@@ -140,14 +163,14 @@ class Store:
             seen_articles: set[str] = set()
             skipped_articles = 0
             docs: list[tuple[dict[str, Any], str, int]] = []
-            for ex in batch:
-                aid = ex.article.id
+            for article, event_docs in batch:
+                aid = article.id
                 if aid in stored or aid in seen_articles:
                     skipped_articles += 1
                     continue
                 seen_articles.add(aid)
-                articles.append(rows.article_row(ex.article, added_at))
-                docs.extend((ev.to_dict(), aid, i) for i, ev in enumerate(ex.events))
+                articles.append(rows.article_row(article, added_at))
+                docs.extend((doc, aid, i) for i, doc in enumerate(event_docs))
             taken = self._existing("events", [d["id"] for d, _, _ in docs])
             skipped_events = 0
             for doc, aid, seq in docs:
@@ -225,7 +248,7 @@ class Store:
     def query_events(self, filters: EventFilter | None = None) -> list[dict[str, Any]]:
         """Events matching ``filters``, newest first (by start date, then id), one page."""
         f = filters or EventFilter()
-        where, params = where_clause(f, self.fts)
+        where, params = where_clause(f, self.full_text)
         tail, paging = self._dialect.paging(f.limit, f.offset)
         with self._lock:
             cur = self._execute(_EVENT_SELECT + where + _ORDER + tail, [*params, *paging])
@@ -233,7 +256,7 @@ class Store:
 
     def count_events(self, filters: EventFilter | None = None) -> int:
         """How many events match ``filters`` (paging ignored)."""
-        where, params = where_clause(filters or EventFilter(), self.fts)
+        where, params = where_clause(filters or EventFilter(), self.full_text)
         with self._lock:
             row = self._execute("SELECT COUNT(*) FROM events e" + where, params).fetchone()
         return int(row[0])
@@ -284,7 +307,7 @@ class Store:
             out: dict[str, Any] = {
                 "url": self.url,
                 "schema_version": SCHEMA_VERSION,
-                "full_text_search": "fts5" if self.fts else "like",
+                "full_text_search": self.full_text or "like",
                 "articles": one("SELECT COUNT(*) FROM articles"),
                 "events": one("SELECT COUNT(*) FROM events"),
                 "clusters": one("SELECT COUNT(DISTINCT cluster_id) FROM events"),
@@ -312,18 +335,19 @@ class Store:
 def open_store(url: str | os.PathLike[str], *, fts: bool = True) -> Store:
     """Open (creating and migrating if needed) the store at ``url``.
 
-    ``url``: a file path, ``sqlite:///PATH`` or ``:memory:``. ``fts=False`` forces the ``LIKE``
-    text search even when FTS5 is available (for comparison and tests).
+    ``url``: a file path, ``sqlite:///PATH``, ``:memory:`` or ``postgresql://USER@HOST/DB``.
+    ``fts=False`` forces the ``LIKE`` text search even when the engine has a full-text index
+    (for comparison and tests).
     """
     name = os.fspath(url)
     target = parse_url(name)
     conn = connect(target, name)
     try:
         migrate(conn, target.dialect)
-        has_fts = search.ensure_fts(conn, target.dialect.begin_write)
-    except sqlite3.DatabaseError as exc:
+        has_fts = search.ensure_fts(conn, target.dialect)
+    except driver_errors(target) as exc:
         conn.close()
-        raise FlashpointError(Errors.E043.format(url=name, detail=exc)) from exc
+        raise FlashpointError(Errors.E043.format(url=redact(name), detail=exc)) from exc
     except BaseException:
         conn.close()
         raise

@@ -26,13 +26,15 @@ _MAX_TEXT = 500
 
 BBox = tuple[float, float, float, float]
 
-# Distinct articles reporting the event's cluster: the events sharing its cluster_id, plus any
-# article cited in their evidence. Equals 1 until deduplication merges clusters.
+# Independent sources of the event's cluster: the linker's count (syndicated copies count once)
+# where the event is linked; else the distinct articles sharing its cluster_id or cited in their
+# evidence (1 until deduplication merges clusters).
 SOURCE_COUNT_SQL = (
+    "COALESCE((SELECT k.source_count FROM clusters k WHERE k.id = e.cluster_id), "
     "(SELECT COUNT(*) FROM ("
     "SELECT c.article_id AS aid FROM events c WHERE c.cluster_id = e.cluster_id "
     "UNION SELECT v.article_id FROM events c JOIN evidence v ON v.event_id = c.id "
-    "WHERE c.cluster_id = e.cluster_id) s)"
+    "WHERE c.cluster_id = e.cluster_id) s))"
 )
 
 
@@ -197,8 +199,14 @@ def _bbox(value: object) -> BBox | None:
     return box
 
 
-def where_clause(f: EventFilter, use_fts: bool) -> tuple[str, list[Any]]:
-    """The ``WHERE`` clause (or "") over ``events e`` for ``f``, with its bound values."""
+def where_clause(f: EventFilter, full_text: str | bool | None) -> tuple[str, list[Any]]:
+    """The ``WHERE`` clause (or "") over ``events e`` for ``f``, with its bound values.
+
+    ``full_text``: the store's text index, ``Store.full_text`` ("fts5", "tsvector"), or None
+    for ``LIKE``. A bool is read as SQLite's FTS5 or not (callers written before PostgreSQL).
+    """
+    if isinstance(full_text, bool):
+        full_text = "fts5" if full_text else None
     conditions: list[str] = []
     params: list[Any] = []
     if f.since is not None:
@@ -227,7 +235,7 @@ def where_clause(f: EventFilter, use_fts: bool) -> tuple[str, list[Any]]:
         )
         params.extend([pattern, pattern])
     if f.text is not None:
-        clause, values = search.text_clause(search.parse_terms(f.text), use_fts)
+        clause, values = search.text_clause(search.parse_terms(f.text), full_text)
         conditions.append(clause)
         params.extend(values)
     if f.bbox is not None:
