@@ -399,7 +399,7 @@ class ArticleContext:
             return None
         actor = self.speaker_actor(speaker)
         phrase = speaker_phrase(speaker.token)
-        text = phrase.text if not is_pronoun(speaker.token) else speaker.token.text
+        text = phrase.text
         kind = cast(AttributionKind, speaker.kind)
         return Attribution(
             kind=kind,

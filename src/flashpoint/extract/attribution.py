@@ -147,7 +147,12 @@ def _quote_speaker(para: Paragraph, q_start: int, q_end: int) -> Speaker | None:
 
 
 def speaker_phrase(token: Token) -> Span:
-    """The speaker's name as written: the entity or compound phrase around the subject."""
+    """The speaker's name as written: the entity or compound phrase around the subject.
+
+    A pronoun is its own phrase, whatever NER glued to it (a mis-tagged entity can swallow it).
+    """
+    if is_pronoun(token):
+        return token.doc[token.i : token.i + 1]
     ent = ent_of(token)
     if ent is not None:
         start, end = ent.start, ent.end
