@@ -18,6 +18,7 @@ from .syntax import (
     ANAPHORIC_DETS,
     FACILITY_NOUNS,
     RELATIVE_PRONOUNS,
+    SUPPORT_VERBS,
     conjuncts,
     ent_of,
     is_passive,
@@ -25,26 +26,6 @@ from .syntax import (
     subtree_excluding,
 )
 
-LIGHT_VERBS = {
-    "carry",
-    "launch",
-    "conduct",
-    "stage",
-    "mount",
-    "begin",
-    "make",
-    "unleash",
-    "step",
-    "wage",
-    "execute",
-    "perform",
-    "continue",
-    "intensify",
-    "escalate",
-    "expand",
-    "resume",
-    "order",
-}
 CLAIM_VERBS = {"claim", "accept", "admit"}
 TIME_NOUNS = {
     "time",
@@ -270,7 +251,7 @@ def frame_roots(m: Mention) -> list[Token]:
         if t.dep_ == "pobj" and t.head.lower_ == "of" and noun_in(t.head.head, QUANTITY_HEADS):
             slot = t.head.head
         head = slot.head
-        if slot.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in LIGHT_VERBS:
+        if slot.dep_ in {"dobj", "nsubjpass"} and head.lemma_.lower() in SUPPORT_VERBS:
             roots.append(head)
         elif t.dep_ == "pobj" and head.lower_ == "under" and head.head.lemma_ in {"come", "be"}:
             roots.append(head.head)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from .syntax import has_neg
+from .syntax import SUPPORT_VERBS, has_neg
 
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 HYPOTHETICAL_AUX = {"would", "could", "might", "may", "should", "can", "must"}
@@ -77,24 +77,6 @@ REPORT_VERBS = {
     "reveal",
     "acknowledge",
     "know",
-}
-SUPPORT_VERBS = {
-    "carry",
-    "launch",
-    "conduct",
-    "stage",
-    "mount",
-    "begin",
-    "make",
-    "unleash",
-    "wage",
-    "order",
-    "continue",
-    "resume",
-    "step",
-    "intensify",
-    "escalate",
-    "come",
 }
 
 

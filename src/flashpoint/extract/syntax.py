@@ -45,6 +45,28 @@ PRONOUNS = {
     "your",
     "you",
 }
+# Verbs that lend their clause to an event noun: "carried out strikes", "will launch an attack".
+SUPPORT_VERBS = {
+    "begin",
+    "carry",
+    "come",
+    "conduct",
+    "continue",
+    "escalate",
+    "execute",
+    "expand",
+    "intensify",
+    "launch",
+    "make",
+    "mount",
+    "order",
+    "perform",
+    "resume",
+    "stage",
+    "step",
+    "unleash",
+    "wage",
+}
 # Nouns that name people or organisations able to act (used when NER misses the phrase).
 ACTOR_NOUNS = {
     "force",
