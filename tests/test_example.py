@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import math
-
+from flashpoint.resolve.places import haversine_km
 from flashpoint.types import Event, Extraction
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
 def _sources(e: Event) -> list[str]:
@@ -63,14 +55,13 @@ def test_2_missile_attack_on_al_asad(example_extraction: Extraction) -> None:
     assert len(hits) == 1, [e.to_dict() for e in example_extraction.events]
     e = hits[0]
     assert e.location is not None and e.location.precision == "site"
-    assert _km(e.location.lat, e.location.lon, 33.79, 42.44) <= 25
+    assert haversine_km(e.location.lat, e.location.lon, 33.79, 42.44) <= 25
     assert e.date is not None and e.date.start is not None
     assert e.date.start.isoformat() == "2024-01-20" and e.date.time == "18:30"
     assert (
-        (e.attribution.name is not None
-        and "CENTCOM" in (e.attribution.name + (e.attribution.text or "")))
-        or ("Central Command" in (e.attribution.name or ""))
-    )
+        e.attribution.name is not None
+        and "CENTCOM" in (e.attribution.name + (e.attribution.text or ""))
+    ) or ("Central Command" in (e.attribution.name or ""))
     assert e.intercepted is True
 
 

@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from ..resolve.places import haversine_km
 from .fuse import ClusterState
 
 MERGE_SCORE = 4
@@ -324,13 +325,6 @@ class Match:
 
     def merges(self, threshold: int = MERGE_SCORE) -> bool:
         return self.conflict is None and self.score >= threshold and self.anchored
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def compare(a: Profile, b: Profile) -> Match:

@@ -23,12 +23,12 @@ Matching rules (explicit, so figures can be compared across versions):
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..resolve.places import haversine_km
 from ..types import Event
 from .gold import GoldDoc
 
@@ -55,13 +55,6 @@ class _Item:
     doc: str
     type: str
     span: tuple[int, int]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def score_events(golds: Sequence[GoldDoc], preds: dict[str, list[Event]]) -> dict[str, Any]:

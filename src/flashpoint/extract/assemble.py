@@ -9,7 +9,6 @@ link events by cue phrases, and build contract ``Event`` objects with evidence s
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
@@ -19,7 +18,7 @@ from spacy.tokens import Span, Token
 from ..nlp import Paragraph, ParsedArticle
 from ..resolve.actors import ActorRegistry, DocumentActors, ResolvedActor
 from ..resolve.dates import merge_date_time, resolve_date
-from ..resolve.places import find_toponyms, resolve_places
+from ..resolve.places import find_toponyms, haversine_km, resolve_places
 from ..types import (
     Actor,
     ActorKind,
@@ -660,13 +659,6 @@ def _names(actors: Sequence[Actor]) -> set[str]:
     return {a.name for a in actors}
 
 
-def _km(a: Location, b: Location) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dl = math.radians(b.lon - a.lon)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def places_agree(a: Location | None, b: Location | None) -> bool | None:
     """True/False when both are known, None when either is missing."""
     if a is None or b is None:
@@ -674,7 +666,9 @@ def places_agree(a: Location | None, b: Location | None) -> bool | None:
     if a.country and b.country and a.country != b.country:
         return False
     coarser = max(a.precision, b.precision, key=lambda p: PRECISION_RANK.get(p, 9))
-    return _km(a, b) <= MERGE_KM.get(coarser, 100.0) or "country" in (a.precision, b.precision)
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= MERGE_KM.get(
+        coarser, 100.0
+    ) or "country" in (a.precision, b.precision)
 
 
 def dates_agree(a: DateInfo | None, b: DateInfo | None) -> bool | None:
