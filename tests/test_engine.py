@@ -304,13 +304,16 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path: Path, when: str) -> 
     ready = tmp_path / "ready"
     script = textwrap.dedent(
         f"""
-        import sys, time
+        import os, sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from flashpoint.engine import LocalEngine
         if __name__ == "__main__":
             engine = LocalEngine(2)
             engine.start()
-            open({str(ready)!r}, "w").write(" ".join(map(str, engine.worker_pids())))
+            # Write then rename: the poller must never see an empty file.
+            with open({str(ready)!r} + ".tmp", "w") as fh:
+                fh.write(" ".join(map(str, engine.worker_pids())))
+            os.replace({str(ready)!r} + ".tmp", {str(ready)!r})
             time.sleep(120)
         """
     )
