@@ -20,6 +20,9 @@ class Settings:
     # Extra actor registry files (YAML or CSV) layered over the shipped registry.
     actor_files: tuple[Path, ...] = field(default_factory=tuple)
     batch_size: int = 32
+    # Trigger gating: parse only sentence runs that can carry an event or a quote
+    # (flashpoint.extract.gate). Off (FLASHPOINT_GATING=0) parses every paragraph.
+    gating: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -27,7 +30,10 @@ class Settings:
         files = tuple(
             Path(p) for p in os.environ.get("FLASHPOINT_ACTORS", "").split(os.pathsep) if p
         )
-        base = cls(model=model, actor_files=files)
+        gating = os.environ.get("FLASHPOINT_GATING", "1").strip().lower() not in {
+            "0", "false", "no", "off"
+        }
+        base = cls(model=model, actor_files=files, gating=gating)
         values = {k: v for k, v in overrides.items() if v is not None}
         if not values:
             return base

@@ -18,6 +18,7 @@ from .clean import clean
 from .config import Settings
 from .errors import FlashpointError, InputError, SkipArticle
 from .extract import extract
+from .extract.gate import trigger_gate
 from .ingest import InputFailure, read_inputs
 from .nlp import ParsedArticle, load_model, parse_articles
 from .types import Article, Document, Extraction
@@ -44,6 +45,7 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None, nlp: Language | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.nlp = nlp or load_model(self.settings.model)
+        self.gate = trigger_gate(self.nlp) if self.settings.gating else None
 
     def clean_all(self, docs: Iterable[Document | InputFailure]) -> Iterator[Article | Outcome]:
         for doc in docs:
@@ -64,14 +66,16 @@ class Pipeline:
         todo = list(articles)
         done = 0
         try:
-            for parsed in parse_articles(todo, self.nlp, batch_size=self.settings.batch_size):
+            for parsed in parse_articles(
+                todo, self.nlp, batch_size=self.settings.batch_size, gate=self.gate
+            ):
                 done += 1
                 yield self._extract(parsed)
         except Exception:  # one article that breaks the parser must not cost its batch
             log.exception("parsing a batch failed; parsing its articles one at a time")
             for article in todo[done:]:
                 try:
-                    (parsed,) = parse_articles([article], self.nlp)
+                    (parsed,) = parse_articles([article], self.nlp, gate=self.gate)
                 except Exception as err:
                     yield Outcome(article.source, status="failed", code="E000", message=repr(err))
                     continue
@@ -141,6 +145,6 @@ class Pipeline:
             published=published,
         )
         article = clean(doc)
-        for parsed in parse_articles([article], self.nlp):
+        for parsed in parse_articles([article], self.nlp, gate=self.gate):
             return extract(parsed, self.settings.actor_files)
         raise AssertionError("unreachable")

@@ -59,9 +59,12 @@ def predict(docs: Sequence[GoldDoc], model: str | None = None) -> dict[str, list
     """Run the real pipeline on gold texts as they are (no cleaning: spans must line up)."""
     from ..config import Settings
     from ..extract import extract
+    from ..extract.gate import trigger_gate
     from ..nlp import load_model, parse_articles
 
-    nlp = load_model(Settings.from_env(model=model).model)
+    settings = Settings.from_env(model=model)
+    nlp = load_model(settings.model)
+    gate = trigger_gate(nlp) if settings.gating else None
     articles = [
         Article(
             id=d.id,
@@ -71,7 +74,7 @@ def predict(docs: Sequence[GoldDoc], model: str | None = None) -> dict[str, list
         )
         for d in docs
     ]
-    return {p.article.id: extract(p).events for p in parse_articles(articles, nlp)}
+    return {p.article.id: extract(p).events for p in parse_articles(articles, nlp, gate=gate)}
 
 
 def evaluate_events(

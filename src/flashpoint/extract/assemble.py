@@ -9,11 +9,11 @@ link events by cue phrases, and build contract ``Event`` objects with evidence s
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..nlp import Paragraph, ParsedArticle
 from ..resolve.actors import ActorRegistry, DocumentActors, ResolvedActor
@@ -146,6 +146,8 @@ class ArticleContext:
         extra = find_toponyms(self.text)
         for pi, para in enumerate(self.parsed.paragraphs):
             heads: dict[int, tuple[int, int]] = {}
+            if not para.parsed:
+                continue  # no event can sit there, so none of its places is needed
             doc = para.doc
             spans: list[Span] = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
             people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
@@ -188,6 +190,12 @@ class ArticleContext:
         """Countries named in the article, most mentioned first (context for geocoding)."""
         counts: dict[str, int] = {}
         for para in self.parsed.paragraphs:
+            if not para.parsed:
+                for name in _capitalised_runs(para.doc):
+                    iso = self.actors.registry.country_of_text(name)
+                    if iso:
+                        counts[iso] = counts.get(iso, 0) + 1
+                continue
             for ent in para.doc.ents:
                 if ent.label_ in {"GPE", "NORP"}:
                     iso = self.actors.registry.country_of_text(ent.text)
@@ -222,6 +230,8 @@ class ArticleContext:
     def resolve_actors_in_order(self) -> None:
         """Feed every actor-like phrase to the coreference memory in text order."""
         for para in self.parsed.paragraphs:
+            if not para.parsed:
+                continue
             for tok in para.doc:
                 if (
                     tok.dep_ in {"compound"}
@@ -458,6 +468,8 @@ def extract_events(
     ctx = ArticleContext(parsed, lex, registry)
     mentions: list[Mention] = []
     for para in parsed.paragraphs:
+        if not para.parsed:
+            continue  # the trigger gate found nothing there
         for sent in para.doc.sents:
             sent_mentions = find_mentions(para, sent, lex)
             _read_sentence(ctx, para, sent, sent_mentions)
@@ -475,6 +487,22 @@ def extract_events(
         ]
     events = [_to_event(ctx, c) for c in clusters]
     return events, _quotes(ctx)
+
+
+def _capitalised_runs(doc: Doc) -> Iterator[str]:
+    """Runs of one to three capitalised words in a tokenised-only doc: the names that NER would
+    have offered ``doc_countries`` ("United States", "Iraqi")."""
+    run: list[Token] = []
+    for tok in [*doc, None]:
+        if tok is not None and tok.is_alpha and tok.text[0].isupper():
+            run.append(tok)
+            continue
+        if run:
+            for size in (3, 2, 1):
+                if len(run) >= size:
+                    for i in range(len(run) - size + 1):
+                        yield doc[run[i].i : run[i + size - 1].i + 1].text
+            run = []
 
 
 def _read_sentence(ctx: ArticleContext, para: Paragraph, sent: Span, found: list[Mention]) -> None:

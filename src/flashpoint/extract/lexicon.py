@@ -51,6 +51,9 @@ class Lexicon:
     instruments: dict[tuple[str, ...], str]
     mode_rank: dict[str, int]
     version: str
+    # Words that are no trigger but make a paragraph worth parsing (casualty words: a toll
+    # given in a paragraph of its own attaches to an event named earlier).
+    gate_words: tuple[str, ...] = ()
 
     def triggers_for(self, token: Token) -> tuple[TriggerDef, ...]:
         """Definitions whose lemma (or two-word lemma ending here) and POS fit ``token``."""
@@ -139,6 +142,7 @@ def load_lexicon() -> Lexicon:
         instruments=instruments,
         mode_rank=rank,
         version=f"{trig.get('version')}.{inst.get('version')}",
+        gate_words=tuple(str(w).lower() for w in trig.get("gate_words", [])),
     )
 
 

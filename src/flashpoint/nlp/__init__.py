@@ -11,7 +11,7 @@ import importlib.util
 import logging
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -32,14 +32,29 @@ _PARA_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
 MAX_PARAGRAPH_CHARS = 10_000
 _SENTENCE_GAP = re.compile(r"(?<=[.!?…\"'”’»)\]])\s+")
 _GAP = re.compile(r"\s+")
+# A likely sentence end for gating: end punctuation (and closing quotes or brackets), space,
+# then something that can start a sentence.
+# A period that ends an abbreviation rather than a sentence: "U.S.", "9 p.m.", "Gen.", "Jan.".
+# Missing a real end only makes a run longer.
+_ABBREVIATION_END = re.compile(
+    r"(?:\b[A-Za-z]|\b(?:[A-Za-z]\.)+[A-Za-z]|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|Capt|Maj|Adm|Cpl"
+    r"|Pvt|Brig|Cmdr|St|Sen|Rep|Gov|Pres|Prof|Rev|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov"
+    r"|Dec|No|Nos|Vol|Inc|Corp|Ltd|Co|Jr|Sr|vs|etc|approx|Ft|Mt|Ave|Blvd))\.[\"'”’)\]]*$"
+)
+_GATE_SENTENCE_GAP = re.compile(r"[.!?…][\"'”’)\]]*(\s+)(?=[\"'“‘(\[]*[A-Z0-9])")
 
 
 @dataclass(slots=True)
 class Paragraph:
-    """A parsed paragraph; ``start`` maps its token offsets back into ``Article.text``."""
+    """A parsed paragraph (or a run of its sentences); ``start`` maps offsets into the text.
+
+    ``parsed`` is False for a run the trigger gate let through with the tokenizer alone: its
+    doc has tokens and one sentence but no tags, lemmas, parse or entities.
+    """
 
     start: int
     doc: Doc
+    parsed: bool = True
 
     def offset(self, token_or_span: Token | Span) -> tuple[int, int]:
         if isinstance(token_or_span, Token):
@@ -112,20 +127,70 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
     ]
 
 
+def gated_pieces(start: int, text: str, gate: Callable[[str], bool]) -> list[tuple[int, str, bool]]:
+    """(offset, text, parse it?) runs of a paragraph's sentences, split where the gate flips.
+
+    Sentences are cut by punctuation alone (no model has run yet); a wrong cut only makes a
+    run longer or shorter, and every run the gate passes is parsed whole.
+    """
+    cuts = [0]
+    for m in _GATE_SENTENCE_GAP.finditer(text):
+        if not _ABBREVIATION_END.search(text, 0, m.start(1)):
+            cuts.extend((m.start(1), m.end(1)))
+    cuts.append(len(text))
+    runs: list[tuple[int, int, bool]] = []
+    quoting = False  # inside a quotation that spans sentences: parse it whole
+    for a, b in zip(cuts[::2], cuts[1::2], strict=True):
+        sentence = text[a:b]
+        keep = quoting or gate(sentence)
+        quoting = _still_quoting(quoting, sentence)
+        if runs and runs[-1][2] == keep:
+            runs[-1] = (runs[-1][0], b, keep)
+        else:
+            runs.append((a, b, keep))
+    return [(start + a, text[a:b], keep) for a, b, keep in runs if text[a:b].strip()]
+
+
+def _still_quoting(quoting: bool, sentence: str) -> bool:
+    opened = sentence.count("“") - sentence.count("”")
+    if opened:
+        return opened > 0
+    return quoting ^ (sentence.count('"') % 2 == 1)
+
+
+def _tokenized(nlp: Language, text: str) -> Doc:
+    doc = nlp.make_doc(text)
+    for i, tok in enumerate(doc):
+        tok.is_sent_start = i == 0
+    return doc
+
+
 def parse_articles(
     articles: Iterable[Article],
     nlp: Language | None = None,
     *,
     batch_size: int = 64,
     chunk: int = 16,
+    gate: Callable[[str], bool] | None = None,
 ) -> Iterator[ParsedArticle]:
-    """Parse lazily, pooling the paragraphs of ``chunk`` articles into one ``nlp.pipe`` stream."""
+    """Parse lazily, pooling the paragraphs of ``chunk`` articles into one ``nlp.pipe`` stream.
+
+    With a ``gate`` (``flashpoint.extract.gate``), only runs of sentences it passes go
+    through the model; the rest are tokenised, so offsets and text stay whole.
+    """
     nlp = nlp or load_model()
     stream = iter(articles)
     while group := list(islice(stream, chunk)):
-        items = [(i, s, t) for i, a in enumerate(group) for s, t in split_paragraphs(a.text)]
-        docs = nlp.pipe((t for _, _, t in items), batch_size=batch_size)
+        items: list[tuple[int, int, str, bool]] = []
+        for i, a in enumerate(group):
+            for s, t in split_paragraphs(a.text):
+                if gate is None:
+                    items.append((i, s, t, True))
+                else:
+                    items.extend((i, s2, t2, keep) for s2, t2, keep in gated_pieces(s, t, gate))
+        docs = iter(nlp.pipe((t for _, _, t, keep in items if keep), batch_size=batch_size))
         per: list[list[Paragraph]] = [[] for _ in group]
-        for (i, s, _), doc in zip(items, docs, strict=True):
-            per[i].append(Paragraph(s, doc))
+        for i, s, t, keep in items:
+            doc = next(docs) if keep else _tokenized(nlp, t)
+            per[i].append(Paragraph(s, doc, keep))
         yield from (ParsedArticle(a, p) for a, p in zip(group, per, strict=True))
