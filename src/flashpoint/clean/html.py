@@ -137,6 +137,7 @@ def _extract(html: str, url: str | None) -> TrafilaturaDocument | None:
             url=url,
             include_comments=False,
             with_metadata=True,
+            fast=True,
             date_extraction_params=params,
         )
     except Exception as err:  # a parser crash on hostile HTML falls back to plain text

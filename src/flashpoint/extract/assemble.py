@@ -143,7 +143,6 @@ class ArticleContext:
 
     # ---- toponyms ---------------------------------------------------------------------
     def _index_toponyms(self) -> None:
-        extra = find_toponyms(self.text)
         for pi, para in enumerate(self.parsed.paragraphs):
             heads: dict[int, tuple[int, int]] = {}
             if not para.parsed:
@@ -151,12 +150,10 @@ class ArticleContext:
             doc = para.doc
             spans: list[Span] = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
             people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-            p_end = para.start + len(doc.text)
-            for s, e in extra:
-                if para.start <= s and e <= p_end:
-                    sp = doc.char_span(s - para.start, e - para.start, alignment_mode="expand")
-                    if sp is not None:
-                        spans.append(sp)
+            for s, e in find_toponyms(doc.text):
+                sp = doc.char_span(s, e, alignment_mode="expand")
+                if sp is not None:
+                    spans.append(sp)
             # "Lidia Falcón" names a person, not Falcón state; a longer match that a PERSON
             # entity only cuts into ("Ain al-Asad military base") stays
             spans = [

@@ -7,9 +7,11 @@ the most recent compatible one; everything else goes to the registry resolver an
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from flashpoint.resolve.actors.model import ResolvedActor
 from flashpoint.resolve.actors.phrase import PhraseResolver
@@ -122,8 +124,7 @@ class DocumentActors:
             actor = mention.actor
             if actor.kind != "person" or actor.generic:
                 continue
-            names = [fold(actor.name), *(fold(n) for n in _surnames(actor.name))]
-            if key in names:
+            if key in _person_keys(actor.name):
                 return actor.with_match(text, "coref", round(actor.score * COREF_DISCOUNT, 3))
         return None
 
@@ -136,10 +137,10 @@ class DocumentActors:
                 return actor.with_match(text, "coref", round(actor.score * COREF_DISCOUNT, 3))
         return None
 
-    def _before(self, span: Span) -> list[Mention]:
-        """Earlier mentions, nearest first."""
-        earlier = [m for m in self._mentions if m.span[0] < span[0]]
-        return sorted(earlier, key=lambda m: m.span[0], reverse=True)
+    def _before(self, span: Span) -> Iterator[Mention]:
+        """Earlier mentions, nearest first (the list is kept in text order: no sort per call)."""
+        end = bisect.bisect_left(self._mentions, span[0], key=_start)
+        return reversed(self._mentions[:end])
 
     # --- fresh mentions ------------------------------------------------------------------
 
@@ -152,12 +153,22 @@ class DocumentActors:
         return self.registry.resolve(text, label=label)
 
     def _remember(self, text: str, span: Span, actor: ResolvedActor) -> None:
-        self._mentions.append(Mention(span, text, actor))
+        bisect.insort_left(self._mentions, Mention(span, text, actor), key=_start)
         for inner in re.findall(r"\(([^()]+)\)", text):
             inner = inner.strip()
             if is_acronym(inner) and not actor.generic:
                 base = replace(actor, method="coref")
                 self._acronyms.setdefault(acronym_key(inner), base)
+
+
+def _start(mention: Mention) -> int:
+    return mention.span[0]
+
+
+@lru_cache(maxsize=4096)
+def _person_keys(name: str) -> frozenset[str]:
+    """Folded forms a later mention of the person may take: the full name and the surname."""
+    return frozenset([fold(name), *(fold(n) for n in _surnames(name))])
 
 
 def _surnames(name: str) -> list[str]:

@@ -71,6 +71,7 @@ class ActorRegistry:
         self._codes: dict[str, str] = {}
         self._words: dict[str, list[Hit]] = {}
         self._acronyms: dict[str, list[Hit]] = {}
+        self._resolved: dict[tuple[str, str | None], tuple[ResolvedActor, ...]] = {}
         skeletons: dict[str, set[Target]] = {}
         skeleton_hits: dict[str, Hit] = {}
 
@@ -251,7 +252,16 @@ class ActorRegistry:
         """Every actor in a coordinated mention ("Israeli and Palestinian civilians")."""
         from flashpoint.resolve.actors.phrase import PhraseResolver
 
-        return PhraseResolver(self).resolve_all(text, label=label)
+        # The registry does not change once built and the same phrases ("the government",
+        # "police", "Trump") recur in every article: resolve each once per process.
+        key = (text, label)
+        found = self._resolved.get(key)
+        if found is None:
+            if len(self._resolved) >= _RESOLVED_MAX:
+                self._resolved.clear()
+            found = tuple(PhraseResolver(self).resolve_all(text, label=label))
+            self._resolved[key] = found
+        return list(found)
 
     def counts(self) -> dict[str, int]:
         """Registry size by kind; states count once each under "state"."""
@@ -259,6 +269,8 @@ class ActorRegistry:
         counts["state"] += len(self.states)
         return dict(sorted(counts.items()))
 
+
+_RESOLVED_MAX = 50_000  # memoised phrases before the memo starts over (bounds a long run)
 
 _EMPTY: dict[str, Any] = {"states": [], "actors": [], "heads": {}, "titles": {},
                              "modifiers": {}}

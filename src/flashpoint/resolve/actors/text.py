@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _APOSTROPHES = "'’‘`ʼʻ´"
 _EXTRA_LETTERS = str.maketrans(
@@ -21,11 +22,13 @@ _REPEATS = re.compile(r"(.)\1+")
 _FINAL_H = re.compile(r"(?<=[aeiouy])h$")
 
 
+@lru_cache(maxsize=65536)
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_LETTERS))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-, accent- and punctuation-insensitive key: "Kata'ib Hizballah" → "kataib hizballah"."""
     text = strip_accents(text).casefold()
