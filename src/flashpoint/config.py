@@ -19,7 +19,9 @@ class Settings:
     model: str | None = None
     # Extra actor registry files (YAML or CSV) layered over the shipped registry.
     actor_files: tuple[Path, ...] = field(default_factory=tuple)
-    batch_size: int = 32
+    # Docs per ``nlp.pipe`` batch. Gated runs are a sentence or two each; at 128 the model's
+    # per-batch overhead is spread over enough of them (0.037 vs 0.044 CPU s per article at 32).
+    batch_size: int = 128
     # Trigger gating: parse only sentence runs that can carry an event or a quote
     # (flashpoint.extract.gate). Off (FLASHPOINT_GATING=0) parses every paragraph.
     gating: bool = True

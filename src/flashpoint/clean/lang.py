@@ -85,24 +85,29 @@ def _script(ch: str) -> str | None:
     return None
 
 
-def _weights() -> dict[str, dict[str, float]]:
+def _weights() -> dict[str, list[tuple[str, float]]]:
+    """word → (language, weight) for each stopword list holding it; rarer words weigh more."""
     lists = stopwords()
     df = Counter(word for words in lists.values() for word in words)
-    return {lang: {w: 1.0 / df[w] for w in words} for lang, words in lists.items()}
+    index: dict[str, list[tuple[str, float]]] = {}
+    for lang, words in lists.items():
+        for w in words:
+            index.setdefault(w, []).append((lang, 1.0 / df[w]))
+    return index
 
 
-_WEIGHTS: dict[str, dict[str, float]] = {}
+_WEIGHTS: dict[str, list[tuple[str, float]]] = {}
 
 
 def _scores(tokens: list[str], langs: tuple[str, ...] | None = None) -> dict[str, float]:
     if not _WEIGHTS:
         _WEIGHTS.update(_weights())
-    counts = Counter(tokens)
-    return {
-        lang: sum(weights.get(w, 0.0) * c for w, c in counts.items())
-        for lang, weights in _WEIGHTS.items()
-        if langs is None or lang in langs
-    }
+    scores = dict.fromkeys(langs if langs is not None else stopwords(), 0.0)
+    for w, c in Counter(tokens).items():
+        for lang, weight in _WEIGHTS.get(w, ()):
+            if lang in scores:
+                scores[lang] += weight * c
+    return scores
 
 
 def guess_language(text: str) -> LanguageGuess:

@@ -121,7 +121,7 @@ class LocalEngine:
         workers: int | None = None,
         settings: Settings | None = None,
         *,
-        chunk: int = 8,
+        chunk: int = 16,
         recycle_after: int | None = None,
         parquet_dir: str | Path | None = None,
     ) -> None:
