@@ -145,7 +145,7 @@ class ArticleContext:
     def _index_toponyms(self) -> None:
         for pi, para in enumerate(self.parsed.paragraphs):
             heads: dict[int, tuple[int, int]] = {}
-            if not para.parsed:
+            if not (para.parsed and para.entities):
                 continue  # no event can sit there, so none of its places is needed
             doc = para.doc
             spans: list[Span] = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
@@ -187,7 +187,7 @@ class ArticleContext:
         """Countries named in the article, most mentioned first (context for geocoding)."""
         counts: dict[str, int] = {}
         for para in self.parsed.paragraphs:
-            if not para.parsed:
+            if not para.entities:
                 for name in _capitalised_runs(para.doc):
                     iso = self.actors.registry.country_of_text(name)
                     if iso:

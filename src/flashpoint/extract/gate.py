@@ -90,13 +90,15 @@ class Gate:
     words: frozenset[str]  # any one of them suffices
     groups: tuple[frozenset[frozenset[str]], ...] = ()  # a pattern: one word of every set
 
-    def __call__(self, text: str) -> bool:
-        if not _QUOTES.isdisjoint(text):
-            return True
+    def __call__(self, text: str) -> str:
+        """"event" if a trigger (or casualty word) may be there, else "quote" if a quotation
+        is, else ""."""
         present = {m.group().lower() for m in _WORD.finditer(text)}
-        if not self.words.isdisjoint(present):
-            return True
-        return any(all(not s.isdisjoint(present) for s in g) for g in self.groups)
+        if not self.words.isdisjoint(present) or any(
+            all(not s.isdisjoint(present) for s in g) for g in self.groups
+        ):
+            return "event"
+        return "" if _QUOTES.isdisjoint(text) else "quote"
 
 
 def build_gate(lex: Lexicon, extra: Iterable[str] = (), nlp: Language | None = None) -> Gate:

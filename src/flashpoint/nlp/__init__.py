@@ -49,12 +49,15 @@ class Paragraph:
     """A parsed paragraph (or a run of its sentences); ``start`` maps offsets into the text.
 
     ``parsed`` is False for a run the trigger gate let through with the tokenizer alone: its
-    doc has tokens and one sentence but no tags, lemmas, parse or entities.
+    doc has tokens and one sentence but no tags, lemmas, parse or entities. ``entities`` is
+    False for a parsed run that NER skipped: a quotation with no event word whose speaker, if
+    any, is not named there ("..., he said").
     """
 
     start: int
     doc: Doc
     parsed: bool = True
+    entities: bool = True
 
     def offset(self, token_or_span: Token | Span) -> tuple[int, int]:
         if isinstance(token_or_span, Token):
@@ -127,8 +130,14 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
     ]
 
 
-def gated_pieces(start: int, text: str, gate: Callable[[str], bool]) -> list[tuple[int, str, bool]]:
-    """(offset, text, parse it?) runs of a paragraph's sentences, split where the gate flips.
+# What a gate says of a sentence: "event" (a trigger word: parse it all), "quote" (a quotation
+# and nothing else: parse it for its speaker), or "" (neither: tokenise it only).
+Gate = Callable[[str], str]
+
+
+def gated_pieces(start: int, text: str, gate: Gate) -> list[tuple[int, str, str]]:
+    """(offset, text, need) runs of a paragraph's sentences, split where the gate's answer
+    changes.
 
     Sentences are cut by punctuation alone (no model has run yet); a wrong cut only makes a
     run longer or shorter, and every run the gate passes is parsed whole.
@@ -138,14 +147,16 @@ def gated_pieces(start: int, text: str, gate: Callable[[str], bool]) -> list[tup
         if not _ABBREVIATION_END.search(text, 0, m.start(1)):
             cuts.extend((m.start(1), m.end(1)))
     cuts.append(len(text))
-    runs: list[tuple[int, int, bool]] = []
+    runs: list[tuple[int, int, str]] = []
     quoting = False  # inside a quotation that spans sentences: parse it whole
     for a, b in zip(cuts[::2], cuts[1::2], strict=True):
         sentence = text[a:b]
-        keep = quoting or gate(sentence)
+        keep = gate(sentence) or ("quote" if quoting else "")
         quoting = _still_quoting(quoting, sentence)
-        if runs and runs[-1][2] == keep:
-            runs[-1] = (runs[-1][0], b, keep)
+        if runs and (runs[-1][2] == keep or (runs[-1][2] and keep)):
+            # a quotation next to an event sentence is parsed with it, whole: its speaker
+            # and its words may be the event's
+            runs[-1] = (runs[-1][0], b, "event" if "event" in (keep, runs[-1][2]) else keep)
         else:
             runs.append((a, b, keep))
     return [(start + a, text[a:b], keep) for a, b, keep in runs if text[a:b].strip()]
@@ -156,6 +167,24 @@ def _still_quoting(quoting: bool, sentence: str) -> bool:
     if opened:
         return opened > 0
     return quoting ^ (sentence.count('"') % 2 == 1)
+
+
+def _names_outside_quotes(doc: Doc) -> bool:
+    """Whether a proper noun stands outside the quotation marks: a speaker NER should name."""
+    inside = False
+    for tok in doc:
+        if tok.text in {"“", "”", '"', "«", "»"}:
+            inside = tok.text in {"“", "«"} or (tok.text == '"' and not inside)
+        elif tok.pos_ == "PROPN" and not inside:
+            return True
+    return False
+
+
+def _parse(nlp: Language, texts: list[str], batch_size: int, *, entities: bool) -> list[Doc]:
+    if entities or "ner" not in nlp.pipe_names:
+        return list(nlp.pipe(texts, batch_size=batch_size))
+    with nlp.select_pipes(disable=["ner"]):
+        return list(nlp.pipe(texts, batch_size=batch_size))
 
 
 def _tokenized(nlp: Language, text: str) -> Doc:
@@ -171,26 +200,42 @@ def parse_articles(
     *,
     batch_size: int = 64,
     chunk: int = 16,
-    gate: Callable[[str], bool] | None = None,
+    gate: Gate | None = None,
 ) -> Iterator[ParsedArticle]:
-    """Parse lazily, pooling the paragraphs of ``chunk`` articles into one ``nlp.pipe`` stream.
+    """Parse lazily, pooling the paragraphs of ``chunk`` articles into ``nlp.pipe`` streams.
 
     With a ``gate`` (``flashpoint.extract.gate``), only runs of sentences it passes go
-    through the model; the rest are tokenised, so offsets and text stay whole.
+    through the model; the rest are tokenised, so offsets and text stay whole. Runs that
+    are only quotations skip NER (half the model's cost) unless a name stands outside the
+    quotation marks, where NER then runs on its own.
     """
     nlp = nlp or load_model()
     stream = iter(articles)
     while group := list(islice(stream, chunk)):
-        items: list[tuple[int, int, str, bool]] = []
+        items: list[tuple[int, int, str, str]] = []
         for i, a in enumerate(group):
             for s, t in split_paragraphs(a.text):
                 if gate is None:
-                    items.append((i, s, t, True))
+                    items.append((i, s, t, "event"))
                 else:
-                    items.extend((i, s2, t2, keep) for s2, t2, keep in gated_pieces(s, t, gate))
-        docs = iter(nlp.pipe((t for _, _, t, keep in items if keep), batch_size=batch_size))
+                    items.extend((i, *piece) for piece in gated_pieces(s, t, gate))
+        full = iter(_parse(nlp, [t for *_, t, k in items if k == "event"], batch_size,
+                           entities=True))
+        quotes = _parse(nlp, [t for *_, t, k in items if k == "quote"], batch_size,
+                        entities=False)
+        named = [d for d in quotes if _names_outside_quotes(d)]
+        if named and "ner" in nlp.pipe_names:
+            ner = nlp.get_pipe("ner")
+            list(ner.pipe(named, batch_size=batch_size))  # type: ignore[attr-defined]
+        named_ids = {id(d) for d in named}
+        quote_docs = iter(quotes)
         per: list[list[Paragraph]] = [[] for _ in group]
-        for i, s, t, keep in items:
-            doc = next(docs) if keep else _tokenized(nlp, t)
-            per[i].append(Paragraph(s, doc, keep))
+        for i, s, t, need in items:
+            if need == "event":
+                per[i].append(Paragraph(s, next(full)))
+            elif need == "quote":
+                doc = next(quote_docs)
+                per[i].append(Paragraph(s, doc, entities=id(doc) in named_ids))
+            else:
+                per[i].append(Paragraph(s, _tokenized(nlp, t), parsed=False, entities=False))
         yield from (ParsedArticle(a, p) for a, p in zip(group, per, strict=True))
