@@ -10,8 +10,9 @@ a total of at least ``MERGE_SCORE``, which no single feature reaches alone.
 Two deliberate weakenings, both because extraction is imperfect: a location known only to the
 country that is also the country of one of the event's own actors ("Iran fired missiles" placed
 in Iran) carries no independent evidence, so it neither supports nor contradicts; and an event
-without a resolved date is dated by its article's publication (a week back, a day on), which is
-enough to block but never counts as agreement.
+without a resolved date is dated by its article's publication (a week back, or as far back as
+the article's own earliest dated event within a month; a day on), which is enough to block but
+never counts as agreement.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..resolve.places import haversine_km
 from .fuse import ClusterState
@@ -36,7 +38,11 @@ MAX_PLACES = 6
 # Blocking: words per profile used as keys, and the size in degrees of the coarse place cells.
 TERM_KEYS = 3
 COARSE_CELL = 2.5
+# An undated event is dated by its article: a week back (further, up to a month, when the
+# article itself dates events that far back), a day on. Such a window only blocks; it never
+# counts as agreement.
 PROXY_BEFORE_DAYS = 7
+PROXY_MAX_BEFORE_DAYS = 31
 PROXY_AFTER_DAYS = 1
 CLUSTERABLE_MODALITIES = frozenset({"asserted", "denied"})
 
@@ -46,6 +52,7 @@ PLACE_RADIUS_KM = {"site": 15.0, "city": 25.0, "admin2": 60.0, "admin1": 250.0, 
 PRECISE_PLACES = frozenset({"site", "city", "admin2"})
 SPECIFIC_KINDS = frozenset({"militia", "rebel", "terrorist", "party", "igo", "ngo", "person",
                             "police"})
+STATE_KINDS = frozenset({"state", "government", "military"})
 STANDOFF_MODES = frozenset({"missile", "rocket", "drone", "airstrike", "shelling", "artillery"})
 
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*|\d[\d,]*(?:\.\d+)?")
@@ -86,11 +93,24 @@ def salient_terms(sentences: Iterable[str]) -> tuple[str, ...]:
                 continue
             if not word[0].isupper():
                 continue
+            country = _country_key(word.rstrip("."))
+            if country:
+                out.add(country)  # "Iranian", "Iran", "Iran's" are one word here
+                continue
             for part in re.split(r"[-.'’]", word):
                 norm = _fold(part)
                 if len(norm) >= 3 and norm not in _STOP:
                     out.add(norm)
     return tuple(sorted(out))
+
+
+@lru_cache(maxsize=65536)
+def _country_key(word: str) -> str | None:
+    """"@IRN" for a country's name, adjective or people ("Iranian", "Americans", "U.S.")."""
+    from ..resolve.actors import ActorRegistry
+
+    iso = ActorRegistry.default().country_of_text(word)
+    return f"@{iso}" if iso else None
 
 
 def _fold(word: str) -> str:
@@ -243,6 +263,11 @@ def profile(state: ClusterState) -> Profile:
         published = [p for a in state.articles.values() if (p := _ordinal(a.get("published")))]
         if published:
             lo, hi = min(published) - PROXY_BEFORE_DAYS, max(published) + PROXY_AFTER_DAYS
+            # an article that dates something weeks back ("after a Jan. 8 attack") may be
+            # reporting on that time: its undated events reach back as far, within a month
+            reach = [e for a in state.articles.values() if (e := _ordinal(a.get("earliest")))]
+            if reach:
+                lo = min(lo, max(min(reach) - 1, min(published) - PROXY_MAX_BEFORE_DAYS))
     clusterable = lo is not None and state.modality() in CLUSTERABLE_MODALITIES
 
     sources: set[str] = set()
@@ -261,6 +286,9 @@ def profile(state: ClusterState) -> Profile:
             names.add(name)
             if actor.get("kind") in SPECIFIC_KINDS:
                 specific.add(name)
+        if actor.get("kind") in STATE_KINDS and actor.get("country"):
+            # "Iran", "the Iranian regime" and "Tehran" name one state: key and match by it
+            names.add("@" + actor["country"])
         if actor.get("role") == "source":
             sources |= idents
         elif actor.get("role") == "target":
@@ -409,9 +437,13 @@ def _actors(a: Profile, b: Profile, match: Match) -> None:
     if a.sources and b.sources and not (a.sources & b.sources) and reversed_roles:
         match.vote("actors", -2)  # roles reversed: a retaliation, not the same act
         return
-    if a.specific & b.specific:
+    # An actor counts only in the same role on both sides: the militia that a strike hit is
+    # no evidence for an attack that militia carried out.
+    same_role = (a.sources & b.sources) | (a.targets & b.targets)
+    if a.specific & b.specific & same_role:
         match.vote("actors", 2)
-    elif a.names & b.names:
+    elif a.names & b.names & same_role:
+        # the same name, or the same state behind it ("the Iranian regime", "Iran")
         match.vote("actors", 1)
     elif a.sources and b.sources and not (a.sources & b.sources):
         match.vote("actors", -1)

@@ -43,6 +43,9 @@ class Mention:
     root: str = ""
     terms: tuple[str, ...] = ()
     seq: int = 0  # position of the event in its article
+    # The earliest day-precise date any event of the article has: how far back the article
+    # reaches, which bounds when an undated event it reports can have happened.
+    earliest: dt.date | None = None
 
     def __post_init__(self) -> None:
         if not self.root:
@@ -125,6 +128,7 @@ class ClusterState:
             "url": m.url,
             "title": m.title,
             "root": m.root,
+            "earliest": m.earliest.isoformat() if m.earliest else None,
         })
         if doc.get("mode"):
             self.modes[doc["mode"]] = self.modes.get(doc["mode"], 0) + 1

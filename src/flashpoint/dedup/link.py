@@ -84,14 +84,18 @@ class _SqlBackend:
         return sql.cluster_of(self.store, event_id)
 
 
-def mention(row: sql.MentionRow, roots: dict[str, str]) -> Mention:
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def mention(
+    row: sql.MentionRow, roots: dict[str, str], earliest: dict[str, str] | None = None
+) -> Mention:
     doc: dict[str, Any] = json.loads(row.event_json)
-    published = None
-    if row.published:
-        try:
-            published = dt.date.fromisoformat(row.published[:10])
-        except ValueError:
-            published = None
+    published = _day(row.published)
     return Mention(
         event_id=row.event_id,
         article_id=row.article_id,
@@ -103,12 +107,14 @@ def mention(row: sql.MentionRow, roots: dict[str, str]) -> Mention:
         root=roots.get(row.article_id, row.article_id),
         terms=salient_terms(ev.get("sentence") or "" for ev in doc.get("evidence") or []),
         seq=row.seq,
+        earliest=_day((earliest or {}).get(row.article_id)),
     )
 
 
 def _mentions(store: Store, rows: Sequence[sql.MentionRow]) -> list[Mention]:
-    roots = near_dups.roots(store, sorted({r.article_id for r in rows}))
-    return [mention(r, roots) for r in rows]
+    ids = sorted({r.article_id for r in rows})
+    roots, earliest = near_dups.roots(store, ids), sql.earliest_dates(store, ids)
+    return [mention(r, roots, earliest) for r in rows]
 
 
 def cluster_row(state: ClusterState, prof: Profile, at: str) -> tuple[Any, ...]:

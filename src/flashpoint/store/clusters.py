@@ -166,6 +166,20 @@ def states(store: Store, ids: Iterable[str]) -> dict[str, ClusterState]:
     return out
 
 
+def earliest_dates(store: Store, article_ids: Iterable[str]) -> dict[str, str]:
+    """Article → the earliest day-precise event date it reports (ISO), where it has one."""
+    out: dict[str, str] = {}
+    for chunk in _chunks(list(dict.fromkeys(article_ids))):
+        cur = store._execute(
+            f"SELECT article_id, MIN(date_start) FROM events WHERE article_id IN "
+            f"({_marks(chunk)}) AND date_precision = 'day' AND date_start IS NOT NULL "
+            f"GROUP BY article_id",
+            chunk,
+        )
+        out.update((aid, str(day)[:10]) for aid, day in cur if day)
+    return out
+
+
 def member_ids(store: Store, cluster_id: str) -> list[str]:
     cur = store._execute(
         "SELECT event_id FROM cluster_members WHERE cluster_id = ? ORDER BY joined_at, event_id",
