@@ -44,6 +44,10 @@ class Errors(metaclass=ErrorsWithCodes):
     E044 = "PostgreSQL storage ({url}) needs the psycopg driver: pip install 'psycopg[binary]'"
     E045 = "No cluster or clustered event with id {id} (run 'flashpoint clusters link' first?)"
     E046 = "Event {id} is the only member of its cluster; there is nothing to split off"
+    E047 = (
+        "Splitting and merging clusters over HTTP is off: start the server with "
+        "'flashpoint serve --allow-edits' (anyone who can reach it can then edit)"
+    )
     # data
     E050 = "Data file {path} is malformed: {detail}"
     E051 = "Actor file {path} entry {index} lacks a required field '{field}'"

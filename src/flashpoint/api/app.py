@@ -23,7 +23,7 @@ from .. import __version__
 from ..errors import Errors, FlashpointError
 from ..store import InvalidFilter, open_store
 from ..web import STATIC_DIR
-from .routes import NotFound, router
+from .routes import Conflict, Forbidden, NotFound, router
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,16 @@ async def _not_found(_: Request, exc: Exception) -> Response:
     return _error(404, exc)
 
 
+async def _forbidden(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FlashpointError)
+    return _error(403, exc)
+
+
+async def _conflict(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FlashpointError)
+    return _error(409, exc)
+
+
 async def _failed(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, FlashpointError)
     log.error("request failed: %s", exc)
@@ -80,12 +90,16 @@ async def _bad_request(_: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    db_url: str | os.PathLike[str], *, allowed_hosts: Sequence[str] | None = None
+    db_url: str | os.PathLike[str],
+    *,
+    allowed_hosts: Sequence[str] | None = None,
+    allow_edits: bool = False,
 ) -> FastAPI:
     """The application over the store at ``db_url`` (opened now, closed at shutdown).
 
     ``allowed_hosts``: accept only requests whose ``Host`` is one of these (the CLI passes the
     loopback names, which defeats DNS-rebinding pages reading a local server); None accepts any.
+    ``allow_edits``: serve the cluster split and merge routes (off: they answer 403).
     """
     store = open_store(db_url)
 
@@ -105,9 +119,12 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.allow_edits = allow_edits
     app.include_router(router)
     app.add_exception_handler(InvalidFilter, _invalid)
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(FlashpointError, _failed)
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -1,6 +1,8 @@
-"""The JSON API under ``/api``: events (list, one, exports), map points, a per-day timeline,
-actors, articles and store statistics. Every route reads through the store's filter and query
-methods, so all SQL stays in the store with its values bound."""
+"""The JSON API under ``/api``: events (list, one, exports), canonical events (clusters: list,
+one, split, merge), map points, a per-day timeline, actors, articles and store statistics.
+Every route goes through the store's filter, query and cluster methods, so all SQL stays in
+the store with its values bound. Edits (split, merge) answer 403 unless the app was created
+with ``allow_edits``."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from ..errors import Errors, FlashpointError
 from ..export import to_csv, to_geojson, to_json
@@ -25,6 +28,14 @@ ArticleId = Annotated[str, _ID]
 
 class NotFound(FlashpointError):
     """A well-formed request for something the store does not hold (404)."""
+
+
+class Forbidden(FlashpointError):
+    """An edit on a server started read-only (403)."""
+
+
+class Conflict(FlashpointError):
+    """An edit the data does not allow, e.g. splitting a one-report cluster (409)."""
 
 
 def get_store(request: Request) -> Store:
@@ -119,6 +130,89 @@ def get_event(store: StoreDep, event_id: EventId) -> dict[str, Any]:
     if event is None:
         raise NotFound(Errors.E042.format(id=event_id))
     return event_detail(store, event)
+
+
+@router.get(
+    "/clusters",
+    tags=["clusters"],
+    summary="Canonical events (one per real-world event), newest first, one page",
+)
+def list_clusters(store: StoreDep, flt: PageFilter) -> dict[str, Any]:
+    """Each canonical event is fused from its reports: ``mentions`` (every member event),
+    ``sources`` (every reporting article), ``source_count`` (independent sources, near-copies
+    collapsed). The event filters select clusters with a matching member; ``min_sources``
+    counts independent sources."""
+    total = store.count_clusters(flt)
+    clusters = store.query_clusters(flt)
+    end = flt.offset + len(clusters)
+    return {
+        "total": total,
+        "limit": flt.limit,
+        "offset": flt.offset,
+        "next_offset": end if end < total and clusters else None,
+        "clusters": clusters,
+    }
+
+
+@router.get(
+    "/clusters/{cluster_id}",
+    tags=["clusters"],
+    summary="One canonical event (by its id or any member event id), with its edit history",
+)
+def get_cluster(store: StoreDep, cluster_id: EventId) -> dict[str, Any]:
+    found = store.get_cluster(cluster_id)
+    if found is None:
+        raise NotFound(Errors.E045.format(id=cluster_id))
+    return {**found, "history": store.cluster_history(found["id"])}
+
+
+class SplitRequest(BaseModel):
+    event_id: str = Field(min_length=1, max_length=128, description="The report to take out.")
+    note: str | None = Field(default=None, max_length=2000, description="Why (audit trail).")
+
+
+class MergeRequest(BaseModel):
+    into: str = Field(min_length=1, max_length=128, description="Cluster (or event) that stays.")
+    other: str = Field(min_length=1, max_length=128, description="Cluster (or event) absorbed.")
+    note: str | None = Field(default=None, max_length=2000, description="Why (audit trail).")
+
+
+def _editable(request: Request) -> None:
+    if not getattr(request.app.state, "allow_edits", False):
+        raise Forbidden(Errors.E047)
+
+
+def _edit(action: Any) -> dict[str, Any]:
+    try:
+        result: dict[str, Any] = action()
+    except FlashpointError as err:
+        if err.code == "E045":
+            raise NotFound(str(err)) from err
+        if err.code == "E046":
+            raise Conflict(str(err)) from err
+        raise
+    return result
+
+
+@router.post(
+    "/clusters/split",
+    tags=["clusters"],
+    summary="Take one report out of its cluster (kept out by later linking)",
+    dependencies=[Depends(_editable)],
+)
+def split_cluster(store: StoreDep, body: SplitRequest) -> dict[str, Any]:
+    """Reversible with ``/api/clusters/merge``; recorded in the cluster's history."""
+    return _edit(lambda: store.split_event(body.event_id, note=body.note))
+
+
+@router.post(
+    "/clusters/merge",
+    tags=["clusters"],
+    summary="Merge two clusters into one canonical event (kept merged by later linking)",
+    dependencies=[Depends(_editable)],
+)
+def merge_cluster(store: StoreDep, body: MergeRequest) -> dict[str, Any]:
+    return _edit(lambda: store.merge_clusters(body.into, body.other, note=body.note))
 
 
 @router.get("/points", tags=["dashboard"], summary="Located events as compact map points")

@@ -32,6 +32,12 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+    allow_edits: Annotated[
+        bool,
+        typer.Option(
+            "--allow-edits", help="Let API clients split and merge clusters (POST /api/clusters/*)."
+        ),
+    ] = False,
 ) -> None:
     """Serve the HTTP API, its OpenAPI docs (/docs) and the dashboard (/)."""
     from ..api import create_app
@@ -44,7 +50,7 @@ def serve(
             f"[yellow]warning[/yellow] listening on {host}: the API has no authentication, "
             "so anyone who can reach this address can read the database"
         )
-    app = create_app(db, allowed_hosts=allowed_hosts(host))
+    app = create_app(db, allowed_hosts=allowed_hosts(host), allow_edits=allow_edits)
     shown = f"[{host}]" if ":" in host else host
     err_console.print(f"Flashpoint dashboard on http://{shown}:{port}/  (API docs: /docs)")
     run_server(app, host, port, log_level=log_level)
