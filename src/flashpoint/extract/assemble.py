@@ -201,11 +201,8 @@ class ArticleContext:
         return [c for c, _ in sorted(counts.items(), key=lambda kv: -kv[1])]
 
     def location_for(
-        self, para: Paragraph, heads: list[Token], blocked: set[int], *, modifiers: bool = True
+        self, para: Paragraph, heads: list[Token], blocked: set[int]
     ) -> Location | None:
-        """The most precise place under ``heads``. ``modifiers=False`` ignores toponyms that
-        only describe a noun ("U.S. service members"): the sentence-wide fallback has no
-        argument tying such a nationality to the event."""
         pi = self.para_index(para)
         topo = self.toponyms.get(pi, {})
         best: Location | None = None
@@ -216,10 +213,7 @@ class ArticleContext:
                 if tok.i in topo and all(topo[tok.i] != s for s, _ in spans):
                     if _origin(tok):
                         continue  # "a tourist from Canada" is not where it happened
-                    modifier = _modifier_only(tok)
-                    if modifier and not modifiers:
-                        continue
-                    spans.append((topo[tok.i], modifier))
+                    spans.append((topo[tok.i], _modifier_only(tok)))
             for depth, (span, modifier) in enumerate(spans):
                 loc = self._place_memo.get(span)
                 if loc is None:
@@ -606,7 +600,7 @@ def _resolve_mention(ctx: ArticleContext, m: Mention) -> MentionInfo:
     info.location = ctx.location_for(para, m.places + m.targets + m.sources, blocked)
     if info.location is None:
         # the sentence's own places, outside other events' phrases ("Police in Lyon ... a blast")
-        info.location = ctx.location_for(para, [m.sent.root], blocked, modifiers=False)
+        info.location = ctx.location_for(para, [m.sent.root], blocked)
     info.date = _resolve_dates(ctx, m)
     info.attribution = ctx.attribution_for(m)
     modes: list[str] = []
