@@ -55,6 +55,9 @@ PASSES = 5
 
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[A-Z])")
 _QUALIFIER = re.compile(r"\s*(?:,|\(|-|–)\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+[A-Z][\w.'’-]*\.?){0,3})")
+# "La.", "Ky.", "Calif.": a truncated word is an abbreviation of an area, never a town's name
+# (initialisms such as "L.A." or "D.C." are not truncations)
+_TRUNCATION = re.compile(r"[A-Z][a-z]{1,4}\.")
 _POSSESSIVE = re.compile(
     r"((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})['’]s\s+(?:[a-z][\w-]*\s+){0,3}$")
 _PLACE_NOUNS = (
@@ -288,8 +291,27 @@ class _Resolver:
             cands.append(_Cand(area, prior(area) + MATCH_BONUS["alternate"], "alternate"))
         if not any(c.base >= 6.0 for c in cands):
             cands += _direction_candidates(self.gz, m.surface)
+        s, e = m.span
+        raw = self.text[s:e].strip() + ("." if self.text[e:e + 1] == "." else "")
+        if _TRUNCATION.fullmatch(raw.replace("..", ".")):
+            areas = [c for c in cands if c.place.precision in ("admin1", "country")
+                     or c.place.feature == "territory"]
+            cands = areas or cands
+        if not cands:
+            cands = self._demonym_area(m.surface)
         cands.sort(key=lambda c: -c.base)
         m.cands = cands[:MAX_CANDIDATES]
+
+    def _demonym_area(self, surface: str) -> list[_Cand]:
+        """"South Ossetian(s)", "Chechnyan": an adjective formed on an area's own name."""
+        word = re.sub(r"(?<=[ia])ns?$", "", surface)
+        if word == surface:
+            return []
+        return [_Cand(x.place, prior(x.place) + MATCH_BONUS["alternate"], "alternate")
+                for x in self.gz.lookup(word)
+                if x.kind in ("primary", "alternate") and (
+                    x.place.precision in _ADMIN_PRECISIONS
+                    or x.place.feature in ("territory", "region"))]
 
     def _areas_named(self, phrase: str) -> list[Place]:
         return [x.place for x in self.gz.lookup(phrase)
@@ -309,10 +331,14 @@ class _Resolver:
                 # "China, Japan" is a list, not a place and its qualifier
                 if _level(own.place) != _level(top.place):
                     quals = [c.place for c in other.cands if c.base >= top.base - 2.0]
-            else:
+            elif m.cands:
+                # ... and "Egypt-US relations" pairs two countries: a qualifier names a larger
+                # area than the mention's likeliest reading
+                own_level = _level(max(m.cands, key=lambda c: c.base).place)
                 words = q.group(1).split()
                 for n in range(len(words), 0, -1):
-                    quals = self._areas_named(" ".join(words[:n]))
+                    quals = [a for a in self._areas_named(" ".join(words[:n]))
+                             if _level(a) != own_level]
                     if quals:
                         break
         # "Iraq's Ain al-Asad", "the Syrian town of X"
