@@ -50,24 +50,14 @@ def _error(status: int, err: FlashpointError) -> JSONResponse:
     return JSONResponse({"detail": str(err), "code": err.code}, status_code=status)
 
 
-async def _invalid(_: Request, exc: Exception) -> Response:
-    assert isinstance(exc, FlashpointError)
-    return _error(400, exc)
+def _answer(status: int) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """The handler that answers a coded error with ``status`` (the client's fault: no log)."""
 
+    async def handler(_: Request, exc: Exception) -> Response:
+        assert isinstance(exc, FlashpointError)
+        return _error(status, exc)
 
-async def _not_found(_: Request, exc: Exception) -> Response:
-    assert isinstance(exc, FlashpointError)
-    return _error(404, exc)
-
-
-async def _forbidden(_: Request, exc: Exception) -> Response:
-    assert isinstance(exc, FlashpointError)
-    return _error(403, exc)
-
-
-async def _conflict(_: Request, exc: Exception) -> Response:
-    assert isinstance(exc, FlashpointError)
-    return _error(409, exc)
+    return handler
 
 
 async def _failed(_: Request, exc: Exception) -> Response:
@@ -121,10 +111,8 @@ def create_app(
     app.state.store = store
     app.state.allow_edits = allow_edits
     app.include_router(router)
-    app.add_exception_handler(InvalidFilter, _invalid)
-    app.add_exception_handler(NotFound, _not_found)
-    app.add_exception_handler(Forbidden, _forbidden)
-    app.add_exception_handler(Conflict, _conflict)
+    for kind, status in ((InvalidFilter, 400), (NotFound, 404), (Forbidden, 403), (Conflict, 409)):
+        app.add_exception_handler(kind, _answer(status))
     app.add_exception_handler(FlashpointError, _failed)
     app.add_exception_handler(RequestValidationError, _bad_request)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -55,15 +55,17 @@ AllFilter = Annotated[EventFilter, Depends(unpaged_filter)]
 def list_events(store: StoreDep, flt: PageFilter) -> dict[str, Any]:
     """Each event is its contract dict plus ``article`` metadata, ``cluster_id`` and
     ``source_count``. ``total`` counts all matches; ``next_offset`` is null on the last page."""
-    total = store.count_events(flt)
-    events = store.query_events(flt)
-    end = flt.offset + len(events)
+    return _page(flt, store.count_events(flt), "events", store.query_events(flt))
+
+
+def _page(flt: EventFilter, total: int, key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    end = flt.offset + len(items)
     return {
         "total": total,
         "limit": flt.limit,
         "offset": flt.offset,
-        "next_offset": end if end < total and events else None,
-        "events": events,
+        "next_offset": end if end < total and items else None,
+        key: items,
     }
 
 
@@ -142,16 +144,7 @@ def list_clusters(store: StoreDep, flt: PageFilter) -> dict[str, Any]:
     ``sources`` (every reporting article), ``source_count`` (independent sources, near-copies
     collapsed). The event filters select clusters with a matching member; ``min_sources``
     counts independent sources."""
-    total = store.count_clusters(flt)
-    clusters = store.query_clusters(flt)
-    end = flt.offset + len(clusters)
-    return {
-        "total": total,
-        "limit": flt.limit,
-        "offset": flt.offset,
-        "next_offset": end if end < total and clusters else None,
-        "clusters": clusters,
-    }
+    return _page(flt, store.count_clusters(flt), "clusters", store.query_clusters(flt))
 
 
 @router.get(
