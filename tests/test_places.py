@@ -166,6 +166,52 @@ def test_qualifier_and_list_readings() -> None:
     assert georgia is not None and georgia.country == "USA" and georgia.precision == "admin1"
 
 
+def test_truncated_state_abbreviation_is_the_state() -> None:
+    text = ("The driver, 22, of Sulphur, La., was stopped in Richmond on Sunday. Richmond "
+            "police and Madison County deputies responded.")
+    la, richmond, _, county = resolve_places(
+        text, spans(text, "La.", "Richmond", "Richmond", "Madison County"))
+    assert la is not None and la.precision == "admin1" and la.admin1 == "Louisiana"
+    # "La." no longer reads as Los Angeles, so it no longer pulls Richmond to California;
+    # the county settles which Richmond
+    assert richmond is not None and richmond.admin1 == "Kentucky"
+    assert county is not None and county.admin1 == "Kentucky"
+    # an initialism is not a truncation: "L.A." stays the city
+    text = "Traffic in L.A. was heavy."
+    assert within(resolve_places(text, spans(text, "L.A."))[0], 34.05, -118.24, 50)
+
+
+def test_compound_with_hyphen_is_not_a_qualifier() -> None:
+    text = ("Rethinking Egypt-US relations. Egypt needs to embrace reform, and the US "
+            "should listen to Egypt, said a former ambassador to Egypt.")
+    locs = resolve_places(text, spans(text, "Egypt", "Egypt", "US", "Egypt", "Egypt"))
+    assert [x.country if x else None for x in locs] == ["EGY", "EGY", "USA", "EGY", "EGY"]
+
+
+def test_town_missing_from_gazetteer_falls_back_to_its_named_state() -> None:
+    # Belgrade, Minnesota (pop. ~700) is below the extract's population floor
+    text = ("Woman found dead in Belgrade, Minn., house fire. Firefighters put out a blaze at "
+            "a house in Belgrade on Saturday.")
+    first, state, second = resolve_places(text, spans(text, "Belgrade", "Minn.", "Belgrade"))
+    for loc in (first, second):
+        assert loc is not None and loc.country == "USA" and loc.admin1 == "Minnesota"
+    assert state is not None and state.admin1 == "Minnesota"
+    # a list of states is not a town and its qualifier
+    text = "Sales rose across Missouri, New York, North Carolina and Virginia."
+    locs = resolve_places(text, spans(text, "Missouri", "New York", "North Carolina",
+                                      "Virginia"))
+    assert [x.admin1 if x else None for x in locs] == [
+        "Missouri", "New York", "North Carolina", "Virginia"]
+
+
+def test_peoples_named_after_areas() -> None:
+    text = "Talks between Georgian and South Ossetian officials stalled; Ohioans watched."
+    _, ossetian, ohioans = resolve_places(text, spans(text, "Georgian", "South Ossetian",
+                                                      "Ohioans"))
+    assert within(ossetian, 42.3, 44.0, 100)
+    assert ohioans is not None and ohioans.admin1 == "Ohio" and ohioans.precision == "admin1"
+
+
 def test_demonyms_and_country_aliases() -> None:
     text = "Iraqi officials said U.S. forces struck targets."
     iraqi, us = resolve_places(text, spans(text, "Iraqi", "U.S."))

@@ -5,9 +5,10 @@ population: countries and seas outrank cities, big cities outrank villages), how
 matched, cues in the mention's own neighbourhood ("Alexandria, La.", "Iraq's Ain al-Asad", "the
 Syrian town of X"), and evidence from the rest of the article (the countries, first-level divisions
 and counties that the other mentions point to, and closeness to places already resolved with
-confidence). Scores become probabilities; evidence is recomputed from them twice, so confident
-mentions steer ambiguous ones. A city-level answer without a clear winner is coarsened to the
-division or country its candidates share, or dropped, rather than guessed.
+confidence). Scores become probabilities; evidence is recomputed from them over several damped
+passes, so confident mentions steer ambiguous ones. A city-level answer without a clear winner is
+coarsened to the division or country its candidates share, or dropped, rather than guessed; a
+town the gazetteer lacks but the text qualifies ("Belgrade, Minn.") resolves to that division.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ EVIDENCE_CAP = 8.0
 NEAR_KM = 250.0
 QUALIFIER_BONUS = 6.0   # "Alexandria, La." — the qualifier contains the candidate
 POSSESSIVE_BONUS = 3.0  # "Iraq's Ain al-Asad", "the Syrian town of X"
+COUNTRY_COMPANY_BONUS = 1.5  # other countries in the sentence: "Italy" is the country
 LIST_BONUS = 2.0        # "Texas and Georgia": list members share a level and a parent
 KIND_CUE_BONUS = 1.5    # "the City of X", "X police", "X province": what kind of place X is
 DOC_COUNTRY_EVIDENCE = 3.0  # doc_countries count like this many mentions...
@@ -51,7 +53,10 @@ TEXT_CUE_WEIGHT = 0.5
 COARSEN_BELOW = 0.35    # city-level answers less probable than this are coarsened
 DROP_BELOW = 0.2
 MAX_CANDIDATES = 60
-PASSES = 5
+PASSES = 7
+# each pass keeps this share of the previous probabilities: two ambiguous mentions updated at once
+# ("Richmond" and "Madison County") otherwise flip between readings instead of settling
+DAMPING = 0.5
 
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[A-Z])")
 _QUALIFIER = re.compile(r"\s*(?:,|\(|-|–)\s*((?:[A-Z][\w.'’-]*\.?)(?:\s+[A-Z][\w.'’-]*\.?){0,3})")
@@ -68,6 +73,16 @@ _DEMONYM_OF = re.compile(
     r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(?:[a-z][\w-]*\s+){0,2}(?:" + _PLACE_NOUNS
     + r")\s+of\s+$")
 _LIST_SEP = re.compile(r"\s*(?:,|;|/|&|and|or|,\s*and|,\s*or)\s*")
+# Names of peoples formed on an area's name, tried in order when the word itself names no place
+_DERIVED_NAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r) for p, r in (
+        (r"(?<=[ai])ns?$", ""),      # South Ossetian → South Ossetia, Iowans → Iowa
+        (r"ans?$", ""),              # Ohioans → Ohio
+        (r"ians?$", "io"),           # Ontarians → Ontario
+        (r"ans?$", "as"),            # Texans → Texas
+    ))
+_LIST_BEFORE = re.compile(r"(?:,|;|\band|\bor)\s*$")
+_LIST_AFTER = re.compile(r"\.?\s*(?:,|;|,?\s*and|,?\s*or)\s+")
 _CITY_BEFORE = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage|[Mm]ayor) of\s+$")
 _CITY_AFTER = re.compile(
     r"\s*(?:City Council|city council|City Hall|city hall|Police|police|Fire Department|"
@@ -80,6 +95,8 @@ _ADMIN_AFTER = re.compile(
 _ADMIN_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Rr]egion|[Gg]overnorate) of\s+$")
 _ADMIN_PRECISIONS = frozenset({"admin1", "admin2", "country"})
 _FINE = frozenset({"city", "site", "admin2"})
+_TOWN = frozenset({"city", "site"})
+_WIDE = frozenset({"country", "region", "continent", "sea"})
 
 
 @dataclass
@@ -118,7 +135,7 @@ def prior(place: Place, kind: str = "primary") -> float:
     if f in ("region", "island"):
         return 7.0
     if f == "admin1":
-        return 5.5 + 0.5 * math.log10(max(pop, 1e4) / 1e6)
+        return 6.0 + 0.5 * math.log10(max(pop, 1e4) / 1e6)
     if f == "admin2":
         return 4.0 + 0.5 * math.log10(max(pop, 1e3) / 1e5)
     if f in SITE_FEATURES:
@@ -303,15 +320,34 @@ class _Resolver:
         m.cands = cands[:MAX_CANDIDATES]
 
     def _demonym_area(self, surface: str) -> list[_Cand]:
-        """"South Ossetian(s)", "Chechnyan": an adjective formed on an area's own name."""
-        word = re.sub(r"(?<=[ia])ns?$", "", surface)
-        if word == surface:
-            return []
-        return [_Cand(x.place, prior(x.place) + MATCH_BONUS["alternate"], "alternate")
-                for x in self.gz.lookup(word)
-                if x.kind in ("primary", "alternate") and (
-                    x.place.precision in _ADMIN_PRECISIONS
-                    or x.place.feature in ("territory", "region"))]
+        """"South Ossetian", "Ohioans", "Texan": a people named after an area's own name."""
+        for pattern, repl in _DERIVED_NAMES:
+            word = pattern.sub(repl, surface)
+            if word == surface:
+                continue
+            found = [_Cand(x.place, prior(x.place) + MATCH_BONUS["alternate"], "alternate")
+                     for x in self.gz.lookup(word)
+                     if x.kind in ("primary", "alternate") and (
+                         x.place.precision in _ADMIN_PRECISIONS
+                         or x.place.feature in ("territory", "region"))]
+            if found:
+                return found
+        return []
+
+    def _qualifies(self, m: _Mention, q: re.Match[str]) -> bool:
+        """Whether "X, Y" reads as a place and its division rather than two items of a list."""
+        sep = self.text[m.span[1]:q.start(1)]
+        if "-" in sep or "–" in sep:
+            return False  # "Greenbrier-Pocahontas County": joined, not qualified
+        before = self.text[max(0, m.span[0] - 12):m.span[0]]
+        if _LIST_BEFORE.search(before) and any(o.span[1] <= m.span[0] for o in
+                                                self.neighbours.get(m.index, ())):
+            return False  # "Missouri, New York, North Carolina"
+        other = self.by_start.get(q.start(1))
+        end = other.span[1] if other is not None else q.end(1)
+        # "Navarro, Henderson and Ellis counties"
+        after = _LIST_AFTER.match(self.text, end)
+        return after is None or after.end() not in self.by_start
 
     def _areas_named(self, phrase: str) -> list[Place]:
         return [x.place for x in self.gz.lookup(phrase)
@@ -331,16 +367,26 @@ class _Resolver:
                 # "China, Japan" is a list, not a place and its qualifier
                 if _level(own.place) != _level(top.place):
                     quals = [c.place for c in other.cands if c.base >= top.base - 2.0]
-            elif m.cands:
+            elif other is None:
                 # ... and "Egypt-US relations" pairs two countries: a qualifier names a larger
                 # area than the mention's likeliest reading
-                own_level = _level(max(m.cands, key=lambda c: c.base).place)
+                own_level = (_level(max(m.cands, key=lambda c: c.base).place) if m.cands
+                             else "city")
                 words = q.group(1).split()
                 for n in range(len(words), 0, -1):
                     quals = [a for a in self._areas_named(" ".join(words[:n]))
                              if _level(a) != own_level]
                     if quals:
                         break
+        if quals and q and self._qualifies(m, q) and not any(
+                _contains(q_, c.place) for q_ in quals for c in m.cands) and (
+                not m.cands or _level(max(m.cands, key=lambda c: c.base).place) in _TOWN):
+            # "Belgrade, Minn.", "Orient, Ohio": a town too small for the gazetteer, in a named
+            # division; the division is a better answer than a namesake elsewhere
+            area = next((a for a in quals if a.precision == "admin1"), None)
+            if area is not None:
+                base = max((c.base for c in m.cands), default=prior(area))
+                m.cands.append(_Cand(area, base, "qualifier"))
         # "Iraq's Ain al-Asad", "the Syrian town of X"
         owners: list[Place] = []
         window = self.text[max(0, s - 80):s]
@@ -403,7 +449,7 @@ class _Resolver:
                     elif p.precision == "admin1" or p.feature == "territory":
                         per[1][(p.country, p.name)] += c.prob
                     if p.admin2:
-                        per[2][(p.country, p.admin1, p.admin2)] += c.prob
+                        per[2][(p.country, p.admin1, p.admin2)] += c.prob ** 0.5
             contrib[g] = per
         # Where each group may be, weighted: every other group pulls candidates towards its own
         # likely readings (soft spatial coherence: "Sharon, Kent, Canaan" lie together).
@@ -417,7 +463,18 @@ class _Resolver:
                         if old is None or c.prob > old[2]:
                             pts[c.place.id] = (c.place.lat, c.place.lon, c.prob)
             spots[g] = list(pts.values())
+        # "the Far East, the Middle East, Italy and Russia": a sentence that names countries
+        # names more of them (by other groups' likely readings)
+        company: dict[int, dict[str, float]] = defaultdict(dict)
+        for m in self.mentions:
+            if m.cands:
+                top = max(m.cands, key=lambda c: c.prob)
+                if _level(top.place) in _WIDE:
+                    old_p = company[m.sentence].get(m.group, 0.0)
+                    company[m.sentence][m.group] = max(old_p, top.prob)
         for g, ms in groups.items():
+            country_company = {sent: min(1.0, sum(v for g2, v in by_g.items() if g2 != g))
+                               for sent, by_g in company.items()}
             country_ev: dict[object, float] = defaultdict(float)
             a1_ev: dict[object, float] = defaultdict(float)
             a2_ev: dict[object, float] = defaultdict(float)
@@ -470,6 +527,8 @@ class _Resolver:
                     bonus += LIST_BONUS * max(
                         (_sibling(p, nb) for nb in self.neighbours.get(m.index, ())),
                         default=0.0)
+                    if p.precision == "country":
+                        bonus += COUNTRY_COMPANY_BONUS * country_company.get(m.sentence, 0.0)
                     c.country_evidence = country_ev.get(p.country, 0.0) if p.country else 0.0
                     c.score = c.base + c.local + bonus
             # one sense per discourse: a group's mentions share their best local cues
@@ -482,7 +541,10 @@ class _Resolver:
                     for c in m.cands:
                         c.score += best_local[c.place.id] - c.local
             for m in ms:
+                before = [c.prob for c in m.cands]
                 _softmax(m.cands)
+                for c, was in zip(m.cands, before, strict=True):
+                    c.prob = DAMPING * was + (1.0 - DAMPING) * c.prob
 
     # ---- decision -----------------------------------------------------------------------------
     def decide(self, m: _Mention) -> Location | None:
@@ -528,6 +590,17 @@ class _Resolver:
             self.candidates(m)
         for m in self.mentions:
             self.local_cues(m)
+        # "Belgrade, Minn. ... in Belgrade": a division stood in for a town the gazetteer lacks
+        # once, so it stands in for every mention of that town
+        stand_ins: dict[str, list[_Cand]] = defaultdict(list)
+        for m in self.mentions:
+            stand_ins[m.group] += [c for c in m.cands if c.kind == "qualifier"]
+        for m in self.mentions:
+            have = {c.place.id for c in m.cands}
+            for c in stand_ins.get(m.group, ()):
+                if c.place.id not in have:
+                    m.cands.append(_Cand(c.place, c.base, c.kind))
+                    have.add(c.place.id)
         for m in self.mentions:
             for c in m.cands:
                 c.score = c.base + c.local
