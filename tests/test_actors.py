@@ -437,6 +437,18 @@ def _feed(doc: DocumentActors, text: str, mention: str, start: int = 0,
     return doc.resolve(mention, (i, i + len(mention)), speaker=speaker), i + len(mention)
 
 
+def test_plural_anaphor_prefers_groups_named_as_many() -> None:
+    text = ("Iranian-sponsored militias attacked the base. Troops fought Daesh/ISIS in Syria. "
+            "We call on these groups to stop.")
+    doc = DocumentActors()
+    pos = 0
+    for mention, name in [("Iranian-sponsored militias", "Iran-backed militias"),
+                          ("Daesh/ISIS", "Islamic State"),
+                          ("these groups", "Iran-backed militias")]:  # plural: the militias
+        found, pos = _feed(doc, text, mention, pos)
+        assert found is not None and found.name == name, (mention, found)
+
+
 def test_document_coreference() -> None:
     doc = DocumentActors()
     pos = 0

@@ -142,6 +142,9 @@ def test_6_modality_threat_and_request(example_extraction: Extraction) -> None:
     ]
     assert request
     assert any(a.country == "USA" for a in request[0].actors_in("source"))
+    # "these groups" are the Iran-backed militias, not Daesh/ISIS named in between
+    targets = {a.name for a in request[0].actors_in("target")}
+    assert "Iran-backed militias" in targets and "Islamic State" not in targets, targets
 
 
 def test_every_span_slices_the_text(example_extraction: Extraction) -> None:

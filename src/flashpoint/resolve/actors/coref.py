@@ -104,7 +104,12 @@ class DocumentActors:
                     kinds = GROUP_KINDS | {"party", "igo", "ngo", "media"}
                 elif head.term in MOVEMENT_HEADS:
                     kinds = GROUP_KINDS | {"party"}
-                found = self._latest(span, stripped, lambda a: a.kind in kinds)
+                # "these groups" means the latest groups named as many ("Iran-backed militias"),
+                # not the latest single group that came in between ("Daesh/ISIS")
+                found = None
+                if _plural(stripped):
+                    found = self._latest(span, stripped, lambda a: a.kind in kinds, plural=True)
+                found = found or self._latest(span, stripped, lambda a: a.kind in kinds)
                 if found is not None:
                     return found
             if definite and head.kind in STATE_BODY_KINDS and head.label != "coalition":
@@ -129,10 +134,15 @@ class DocumentActors:
         return None
 
     def _latest(
-        self, span: Span, text: str, accept: Callable[[ResolvedActor], bool]
+        self,
+        span: Span,
+        text: str,
+        accept: Callable[[ResolvedActor], bool],
+        *,
+        plural: bool = False,
     ) -> ResolvedActor | None:
         for mention in self._before(span):
-            if accept(mention.actor):
+            if accept(mention.actor) and (not plural or _plural(mention.text)):
                 actor = mention.actor
                 return actor.with_match(text, "coref", round(actor.score * COREF_DISCOUNT, 3))
         return None
@@ -159,6 +169,13 @@ class DocumentActors:
             if is_acronym(inner) and not actor.generic:
                 base = replace(actor, method="coref")
                 self._acronyms.setdefault(acronym_key(inner), base)
+
+
+def _plural(text: str) -> bool:
+    """A mention headed by a common plural noun: "militias", "the militants", "other groups"."""
+    words = text.split()
+    last = words[-1].strip(".,;:!?\"'“”’") if words else ""
+    return last.islower() and last.endswith("s") and not last.endswith("ss")
 
 
 def _start(mention: Mention) -> int:
