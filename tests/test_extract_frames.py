@@ -91,3 +91,22 @@ def test_perpetratorless_toll_joins_the_attack(pipeline: Pipeline) -> None:
     assaults = [e for e in _events(pipeline, text) if e.type == "ASSAULT"]
     assert len(assaults) == 1, [e.to_dict() for e in assaults]
     assert assaults[0].location is not None and assaults[0].location.country == "NGA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two soldiers were hurt after a Jan. 8 attack when Iran shot missiles into Al Asad "
+        "Airbase in Iraq.",
+        "The raid, in which militants fired rockets at Al Asad Air Base in Iraq, began at dawn "
+        "on Tuesday.",
+    ],
+)
+def test_relative_clause_tells_the_same_event(pipeline: Pipeline, text: str) -> None:
+    """The verb of a relative clause on an event noun gives that one event its arguments."""
+    assaults = [e for e in _events(pipeline, text) if e.type == "ASSAULT"]
+    assert len(assaults) == 1, [e.to_dict() for e in assaults]
+    (event,) = assaults
+    assert event.location is not None and event.location.country == "IRQ"
+    assert event.location.precision == "site", event.location
+    assert event.actors_in("source"), event.to_dict()

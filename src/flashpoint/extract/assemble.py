@@ -529,6 +529,13 @@ def _read_sentence(ctx: ArticleContext, para: Paragraph, sent: Span, found: list
             _note_outcome(tok, "intercepted")
         elif lemma in DAMAGE_LEMMAS and tok.i not in by_token and tok.pos_ in {"VERB", "NOUN"}:
             _note_outcome(tok, "damage")
+    # A verb trigger in a relative clause of an event noun of its type tells that event.
+    for m in found:
+        head = m.trigger.head
+        if m.trigger.dep_ == "relcl" and m.host is None and head.i in by_token:
+            other = by_token[head.i]
+            if other is not m and other.type == m.type:
+                m.describes = other
     # Verb triggers whose subject is an event noun describe that event ("a strike hit ...").
     for m in found:
         subj = [c for c in m.trigger.children if c.dep_ == "nsubj"]
@@ -709,12 +716,15 @@ def modes_agree(a: str | None, b: str | None) -> bool:
     return {a, b} <= {"missile", "rocket", "drone"} or {a, b} <= {"airstrike", "missile"}
 
 
-def _compatible(c: Cluster, m: Mention, info: MentionInfo) -> tuple[bool, int]:
+def _compatible(
+    c: Cluster, m: Mention, info: MentionInfo, *, places: bool = True
+) -> tuple[bool, int]:
     """Whether a mention can join a cluster, and how much positive evidence says it should.
 
     Any contradiction (type, modality, mode family, source, date, place) rules a merge out;
     agreement is weighted by how telling it is: an exact day or a precise place counts double,
-    a shared country counts nothing.
+    a shared country counts nothing. ``places=False`` lets the syntax overrule two places
+    (the clause's own place is the more precise one; ``_absorb`` keeps it).
     """
     if c.type != m.type or c.modality != m.modality:
         return False, 0
@@ -736,7 +746,7 @@ def _compatible(c: Cluster, m: Mention, info: MentionInfo) -> tuple[bool, int]:
         )
         score += 2 if both_days else 1
     p = places_agree(c.location, info.location)
-    if p is False:
+    if p is False and places:
         return False, 0
     if p and c.location is not None and info.location is not None:
         coarse = max(
@@ -794,7 +804,13 @@ def _merge(
         if m.anaphoric and m.modality != "asserted":
             continue  # "cease these attacks": refers back, asserts nothing new
         target: Cluster | None = None
-        if m.anaphoric or m.possessive:
+        if m.describes is not None and id(m.describes) in owner:
+            told = owner[id(m.describes)]
+            if _compatible(told, m, info, places=False)[0]:
+                target = told
+        if target is not None:
+            pass
+        elif m.anaphoric or m.possessive:
             target = _antecedent(clusters, m, info)
         elif (
             m.type == "ASSAULT"

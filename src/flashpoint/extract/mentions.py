@@ -123,6 +123,9 @@ class Mention:
     dates: list[Span] = field(default_factory=list)
     since: Mention | None = None  # "since the Oct. 7 offensive": date range starts there
     host: Mention | None = None  # casualty verb or claim that describes another mention
+    # the event noun whose relative clause this verb is: "an attack when Iran shot missiles",
+    # "the raid, in which troops fired on ...": the same event, told with its arguments
+    describes: Mention | None = None
     anaphoric: bool = False
     possessive: bool = False
     retaliatory: bool = False
