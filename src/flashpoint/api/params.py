@@ -7,9 +7,10 @@ country is worse than a 400.
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
@@ -69,80 +70,6 @@ ArticleId = Annotated[str | None, Query(description="Only events reported by thi
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Events to skip (paging).")]
 
 
-def _filter(
-    *,
-    since: str | None,
-    until: str | None,
-    bbox: str | None,
-    country: str | None,
-    type_: str | None,
-    mode: str | None,
-    modality: str | None,
-    actor: str | None,
-    text: str | None,
-    min_sources: int | None,
-    article_id: str | None,
-    limit: int | None,
-    offset: int,
-) -> EventFilter:
-    raw: dict[str, str | None] = {
-        "since": since,
-        "until": until,
-        "bbox": bbox,
-        "country": country,
-        "type": type_,
-        "mode": mode,
-        "modality": modality,
-        "actor": actor,
-        "text": text,
-        "min_sources": None if min_sources is None else str(min_sources),
-        "article_id": article_id,
-        "offset": str(offset),
-    }
-    flt = EventFilter.from_params(raw)
-    flt.limit = limit
-    return flt
-
-
-def paged_filter(default: int, maximum: int) -> Callable[..., EventFilter]:
-    """A dependency reading every filter plus ``limit`` (≤ ``maximum``) and ``offset``."""
-
-    def dependency(
-        since: Since = None,
-        until: Until = None,
-        bbox: BBox = None,
-        country: Country = None,
-        type: Type = None,
-        mode: Mode = None,
-        modality: Modality = None,
-        actor: ActorName = None,
-        text: Text = None,
-        min_sources: MinSources = None,
-        article_id: ArticleId = None,
-        limit: Annotated[
-            int, Query(ge=0, le=maximum, description=f"Events per page, at most {maximum}.")
-        ] = default,
-        offset: Offset = 0,
-    ) -> EventFilter:
-        return _filter(
-            since=since,
-            until=until,
-            bbox=bbox,
-            country=country,
-            type_=type,
-            mode=mode,
-            modality=modality,
-            actor=actor,
-            text=text,
-            min_sources=min_sources,
-            article_id=article_id,
-            limit=limit,
-            offset=offset,
-        )
-
-    return dependency
-
-
 def unpaged_filter(
     since: Since = None,
     until: Until = None,
@@ -157,21 +84,39 @@ def unpaged_filter(
     article_id: ArticleId = None,
 ) -> EventFilter:
     """Every filter, no paging: for aggregates over all matching events."""
-    return _filter(
-        since=since,
-        until=until,
-        bbox=bbox,
-        country=country,
-        type_=type,
-        mode=mode,
-        modality=modality,
-        actor=actor,
-        text=text,
-        min_sources=min_sources,
-        article_id=article_id,
-        limit=None,
-        offset=0,
+    flt = EventFilter.from_params(
+        {
+            "since": since,
+            "until": until,
+            "bbox": bbox,
+            "country": country,
+            "type": type,
+            "mode": mode,
+            "modality": modality,
+            "actor": actor,
+            "text": text,
+            "min_sources": None if min_sources is None else str(min_sources),
+            "article_id": article_id,
+        }
     )
+    flt.limit = None
+    return flt
+
+
+def paged_filter(default: int, maximum: int) -> Callable[..., EventFilter]:
+    """A dependency reading every filter (``unpaged_filter``) plus ``limit`` (≤ ``maximum``)
+    and ``offset``."""
+
+    def dependency(
+        base: Annotated[EventFilter, Depends(unpaged_filter)],
+        limit: Annotated[
+            int, Query(ge=0, le=maximum, description=f"Events per page, at most {maximum}.")
+        ] = default,
+        offset: Offset = 0,
+    ) -> EventFilter:
+        return replace(base, limit=limit, offset=offset)
+
+    return dependency
 
 
 def _query_names(dependant: Dependant) -> set[str]:
