@@ -110,3 +110,10 @@ def test_relative_clause_tells_the_same_event(pipeline: Pipeline, text: str) -> 
     assert event.location is not None and event.location.country == "IRQ"
     assert event.location.precision == "site", event.location
     assert event.actors_in("source"), event.to_dict()
+
+
+def test_a_base_named_like_a_person_is_a_place_not_a_target(pipeline: Pipeline) -> None:
+    text = "Militants fired rockets at the Al Asad base in Iraq on Tuesday."
+    (event,) = [e for e in _events(pipeline, text) if e.type == "ASSAULT"]
+    assert event.location is not None and event.location.name == "Al Asad Air Base"
+    assert not any("Asad" in a.name for a in event.actors), event.to_dict()

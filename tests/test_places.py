@@ -266,3 +266,11 @@ def test_tr_news_sample_accuracy_floor() -> None:
     assert report["acc_161km"] >= 0.90
     assert report["country_acc"] >= 0.95
     assert report["median_km"] < 25
+
+
+def test_a_base_is_found_however_its_facility_is_worded() -> None:
+    text = ("Rockets hit the Al Asad base in Iraq, and troops left Bagram airfield, "
+            "while the Lincoln base stayed open.")
+    found = [text[s:e] for s, e in find_toponyms(text)]
+    assert "Al Asad base" in found and "Bagram airfield" in found
+    assert not any("Lincoln" in f for f in found)  # no base of that name: not a place

@@ -306,6 +306,14 @@ class ArticleContext:
         span = doc[s:e]
         c_start, c_end = para.offset(span)
         resolved = self.actors.resolve(span.text, (c_start, c_end), label=tok.ent_type_ or None)
+        if (
+            resolved is not None
+            and resolved.method == "label"
+            and tok.i in self.toponyms.get(self.para_index(para), {})
+        ):
+            # "the Al Asad base": a place NER took for a person or an organisation; only
+            # the registry makes a place name an actor ("Iraq" the state)
+            return None
         if resolved is not None:
             return _actor_from(resolved, span.text, (c_start, c_end))
         if tok.ent_type_ in {"PERSON", "ORG"} or (

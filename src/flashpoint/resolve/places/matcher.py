@@ -46,6 +46,7 @@ _LOCATIVE = _PREPS | frozenset((
     "between", "against",
 ))
 _SITE_FEATURES = frozenset({"airbase", "airport", "base", "site"})
+_BASE_FEATURES = frozenset({"airbase", "base"})
 _JOINER = re.compile(r"[ .\-‐‑'’]{1,3}")
 _FACILITY_TAIL = re.compile(
     r"\s+(?:(?:military|army|naval|US|U\.S\.|American|Russian|Israeli|Iraqi|Syrian)\s+)?"
@@ -62,6 +63,9 @@ class _Index:
     countries: dict[str, str]                 # country name key → ISO3
     demonyms: dict[str, str]                  # demonym key → ISO3
     generic: frozenset[str]                   # single-word admin1 names shared by 3+ countries
+    # a military base's name without its facility words ("al asad" for Al Asad Air Base), so
+    # that "the Al Asad base" or "Bagram airfield" find it however the facility is worded
+    bases: dict[str, frozenset[str]]
 
 
 _INDEXES: weakref.WeakKeyDictionary[Gazetteer, _Index] = weakref.WeakKeyDictionary()
@@ -84,9 +88,14 @@ def _index(gz: Gazetteer) -> _Index:
                 if feature == "admin1" and " " not in key and country:
                     a1_countries[key].add(country)
             generic = frozenset(k for k, cs in a1_countries.items() if len(cs) >= 3)
+            bases: dict[str, set[str]] = defaultdict(set)
+            for key, fs in feats.items():
+                if fs & _BASE_FEATURES and (core := nm.core_key(key)) and len(core) >= 4:
+                    bases[core] |= fs & _BASE_FEATURES
             first = frozenset(k.split(" ", 1)[0] for k in feats)
             idx = _Index({k: frozenset(v) for k, v in feats.items()}, first, countries,
-                         gz.demonym_keys(), generic)
+                         gz.demonym_keys(), generic,
+                         {k: frozenset(v) for k, v in bases.items()})
             _INDEXES[gz] = idx
         return idx
 
@@ -180,6 +189,9 @@ def _scan(text: str, gz: Gazetteer) -> list[tuple[Span, frozenset[str]]]:
                              for k in range(i, i + n - 1)):
                 continue  # names do not run across commas, brackets or line breaks
             feats = idx.keys.get(nm.loose_key(phrase)) or idx.keys.get(nm.strict_key(phrase))
+            if feats is None and n > 1 and nm.has_facility(last):
+                core = nm.core_key(phrase)
+                feats = idx.bases.get(core) if core else None
             if feats is None and direction and n > 1:
                 rest = nm.split_direction(phrase)
                 if rest and (f2 := idx.keys.get(nm.loose_key(rest[1]))) and f2 & _AREA_FEATURES:
