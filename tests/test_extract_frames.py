@@ -117,3 +117,23 @@ def test_a_base_named_like_a_person_is_a_place_not_a_target(pipeline: Pipeline) 
     (event,) = [e for e in _events(pipeline, text) if e.type == "ASSAULT"]
     assert event.location is not None and event.location.name == "Al Asad Air Base"
     assert not any("Asad" in a.name for a in event.actors), event.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Israeli drones struck a car in southern Lebanon on Monday.", "ISR"),
+        ("Iranian missiles struck Al Asad Air Base in Iraq on Wednesday.", "IRN"),
+    ],
+)
+def test_the_means_name_their_state_when_no_source_is_named(
+    pipeline: Pipeline, text: str, source: str
+) -> None:
+    (event,) = [e for e in _events(pipeline, text) if e.type == "ASSAULT"]
+    assert [a.country for a in event.actors_in("source")] == [source], event.to_dict()
+
+
+def test_weapon_origin_is_not_the_attacker(pipeline: Pipeline) -> None:
+    (event,) = [e for e in _events(pipeline, "Russian-made missiles hit Kharkiv overnight.")
+                if e.type == "ASSAULT"]
+    assert not event.actors_in("source"), event.to_dict()

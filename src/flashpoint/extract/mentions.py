@@ -469,6 +469,17 @@ def read_arguments(
                 for obj in _arg_heads(tok, "dobj"):
                     if obj not in m.targets and obj not in m.places:
                         add_target(obj)
+    # "U.S. airstrikes hit ...", "Israeli drones struck ...": with no source named, the state
+    # that the means belong to carried it out
+    if not m.sources:
+        for inst in m.instruments:
+            for child in inst.children:
+                if (
+                    child.dep_ in {"amod", "compound", "nmod", "poss"}
+                    and child.ent_type_ in {"GPE", "NORP"}
+                    and child.i not in others
+                ):
+                    m.sources.append(child)
     _read_dates(m, others)
 
 
