@@ -9,11 +9,12 @@ link events by cue phrases, and build contract ``Event`` objects with evidence s
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from ..nlp import Paragraph, ParsedArticle
 from ..resolve.actors import ActorRegistry, DocumentActors, ResolvedActor
@@ -188,7 +189,7 @@ class ArticleContext:
         counts: dict[str, int] = {}
         for para in self.parsed.paragraphs:
             if not para.entities:
-                for name in _capitalised_runs(para.doc):
+                for name in _capitalised_runs(para.doc.text):
                     iso = self.actors.registry.country_of_text(name)
                     if iso:
                         counts[iso] = counts.get(iso, 0) + 1
@@ -494,20 +495,30 @@ def extract_events(
     return events, _quotes(ctx)
 
 
-def _capitalised_runs(doc: Doc) -> Iterator[str]:
-    """Runs of one to three capitalised words in a tokenised-only doc: the names that NER would
-    have offered ``doc_countries`` ("United States", "Iraqi")."""
-    run: list[Token] = []
-    for tok in [*doc, None]:
-        if tok is not None and tok.is_alpha and tok.text[0].isupper():
-            run.append(tok)
-            continue
-        if run:
-            for size in (3, 2, 1):
-                if len(run) >= size:
-                    for i in range(len(run) - size + 1):
-                        yield doc[run[i].i : run[i + size - 1].i + 1].text
-            run = []
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _capitalised_runs(text: str) -> Iterator[str]:
+    """One to three capitalised words in a row, in text only tokenised: the names that NER
+    would have offered ``doc_countries`` ("United States", "Iraqi"). Scanned in the text, not
+    the doc: building Token objects for every skipped word costs more than the scan."""
+    run: list[str] = []
+    prev_end = -1
+    for match in _LETTERS.finditer(text):
+        word = match.group()
+        if word[0].isupper() and run and text[prev_end : match.start()].isspace():
+            run.append(word)
+        else:
+            yield from _ngrams(run)
+            run = [word] if word[0].isupper() else []
+        prev_end = match.end()
+    yield from _ngrams(run)
+
+
+def _ngrams(words: list[str], longest: int = 3) -> Iterator[str]:
+    for size in range(min(longest, len(words)), 0, -1):
+        for k in range(len(words) - size + 1):
+            yield " ".join(words[k : k + size])
 
 
 def _read_sentence(ctx: ArticleContext, para: Paragraph, sent: Span, found: list[Mention]) -> None:

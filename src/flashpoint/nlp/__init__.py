@@ -188,9 +188,12 @@ def _parse(nlp: Language, texts: list[str], batch_size: int, *, entities: bool) 
 
 
 def _tokenized(nlp: Language, text: str) -> Doc:
+    """The run as one sentence. Marking the first two tokens is enough for spaCy (unset ones
+    start no sentence), and touching every token would cost more than tokenising."""
     doc = nlp.make_doc(text)
-    for i, tok in enumerate(doc):
-        tok.is_sent_start = i == 0
+    doc[0].is_sent_start = True
+    if len(doc) > 1:
+        doc[1].is_sent_start = False
     return doc
 
 
