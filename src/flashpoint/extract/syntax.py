@@ -267,12 +267,18 @@ def is_pronoun(token: Token) -> bool:
 
 
 def ent_of(token: Token) -> Span | None:
-    if token.ent_iob_ == "O":
+    """The entity the token is part of, read off the IOB tags around it (``doc.ents`` would
+    build every entity of the doc on each call)."""
+    if token.ent_iob_ not in {"B", "I"}:
         return None
-    for ent in token.doc.ents:
-        if ent.start <= token.i < ent.end:
-            return ent
-    return None
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=token.ent_type_)
 
 
 def noun_phrase(head: Token, *, with_appos: bool = True) -> tuple[int, int]:
