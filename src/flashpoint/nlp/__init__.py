@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 from ..config import DEFAULT_MODELS
 from ..errors import Errors, FlashpointError, Warnings
 from ..types import Article
+from .attributes import speed_up
 
 log = logging.getLogger(__name__)
 _PARA_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
@@ -98,10 +99,11 @@ def load_model(name: str | None = None) -> Language:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         try:
-            return spacy.load(resolved)
+            nlp = spacy.load(resolved)
         except OSError as err:
             package = resolved.replace("_", "-")
             raise FlashpointError(Errors.E030.format(name=resolved, package=package)) from err
+    return speed_up(nlp)
 
 
 def _pieces(start: int, text: str) -> Iterator[tuple[int, str]]:
