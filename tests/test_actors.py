@@ -439,12 +439,13 @@ def _feed(doc: DocumentActors, text: str, mention: str, start: int = 0,
 
 def test_plural_anaphor_prefers_groups_named_as_many() -> None:
     text = ("Iranian-sponsored militias attacked the base. Troops fought Daesh/ISIS in Syria. "
-            "We call on these groups to stop.")
+            "We call on these groups to stop. The group did not answer.")
     doc = DocumentActors()
     pos = 0
     for mention, name in [("Iranian-sponsored militias", "Iran-backed militias"),
                           ("Daesh/ISIS", "Islamic State"),
-                          ("these groups", "Iran-backed militias")]:  # plural: the militias
+                          ("these groups", "Iran-backed militias"),  # plural: the militias
+                          ("The group", "Islamic State")]:  # singular: the group named as one
         found, pos = _feed(doc, text, mention, pos)
         assert found is not None and found.name == name, (mention, found)
 

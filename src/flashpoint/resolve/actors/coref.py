@@ -105,10 +105,10 @@ class DocumentActors:
                 elif head.term in MOVEMENT_HEADS:
                     kinds = GROUP_KINDS | {"party"}
                 # "these groups" means the latest groups named as many ("Iran-backed militias"),
-                # not the latest single group that came in between ("Daesh/ISIS")
-                found = None
-                if _plural(stripped):
-                    found = self._latest(span, stripped, lambda a: a.kind in kinds, plural=True)
+                # not the latest single group that came in between ("Daesh/ISIS"),
+                # and "the group" the latest group named as one, when there is one
+                number = "plural" if _plural(stripped) else "singular"
+                found = self._latest(span, stripped, lambda a: a.kind in kinds, number=number)
                 found = found or self._latest(span, stripped, lambda a: a.kind in kinds)
                 if found is not None:
                     return found
@@ -139,10 +139,14 @@ class DocumentActors:
         text: str,
         accept: Callable[[ResolvedActor], bool],
         *,
-        plural: bool = False,
+        number: str | None = None,
     ) -> ResolvedActor | None:
+        """The nearest earlier mention ``accept`` takes; ``number`` ("plural"/"singular") asks
+        for a mention written in that number."""
         for mention in self._before(span):
-            if accept(mention.actor) and (not plural or _plural(mention.text)):
+            if number is not None and _plural(mention.text) != (number == "plural"):
+                continue
+            if accept(mention.actor):
                 actor = mention.actor
                 return actor.with_match(text, "coref", round(actor.score * COREF_DISCOUNT, 3))
         return None
