@@ -554,3 +554,20 @@ def test_lookups_are_fast(registry: ActorRegistry) -> None:
         registry.resolve(phrase)
     per_lookup = (time.perf_counter() - start) / len(phrases)
     assert per_lookup < 0.002
+
+
+def test_a_surname_finds_its_full_name_in_unparsed_text() -> None:
+    """Under trigger gating the sentence introducing a person may not have been parsed; the
+    later bare surname still names the person in full."""
+    text = ("Steelers Are Following Heyward To Nowhere\n"
+            "Steelers defensive end Cam Heyward spoke to reporters on Monday.\n"
+            '"We lost that game," Heyward said.')
+    doc = DocumentActors(text=text)
+    at = text.rindex("Heyward")
+    found = doc.resolve("Heyward", (at, at + len("Heyward")), label="PERSON", speaker=True)
+    assert found is not None and found.name == "Cam Heyward" and found.kind == "person"
+    # a headline's capitalised word is no given name
+    headline = DocumentActors(text=text.split("\n", 1)[0] + '\n"Fine," Heyward said.')
+    at = headline.text.rindex("Heyward")
+    found = headline.resolve("Heyward", (at, at + 7), label="PERSON", speaker=True)
+    assert found is not None and found.name == "Heyward"

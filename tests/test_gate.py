@@ -54,21 +54,28 @@ def test_multiword_patterns_need_all_their_words() -> None:
     assert not gate("The minister called his office.")
 
 
-def test_pieces_keep_offsets_abbreviations_and_open_quotes() -> None:
+def test_pieces_keep_offsets_and_abbreviations() -> None:
     gate = trigger_gate(load_model())
     text = (
         "The weather was fine. U.S. forces attacked the base at 9 p.m. Sunday in Anbar. "
-        "Markets rose. “We will respond. This is not over. Never,” he said. "
-        "Prices fell 3.5 percent. The economy grew."
+        "Markets rose. Prices fell 3.5 percent. The economy grew."
     )
     pieces = gated_pieces(100, text, gate)
     assert all(text[s - 100 : s - 100 + len(t)] == t for s, t, _ in pieces)
-    kept = [t for _, t, keep in pieces if keep]
-    assert "U.S. forces attacked the base at 9 p.m. Sunday in Anbar." in kept
-    assert "“We will respond. This is not over. Never,” he said." in kept
-    skipped = [t for _, t, keep in pieces if not keep]
-    assert skipped == ["The weather was fine.", "Markets rose.",
-                       "Prices fell 3.5 percent. The economy grew."]
+    assert [(t, bool(keep)) for _, t, keep in pieces] == [
+        ("The weather was fine.", False),
+        ("U.S. forces attacked the base at 9 p.m. Sunday in Anbar.", True),
+        ("Markets rose. Prices fell 3.5 percent. The economy grew.", False),
+    ]
+
+
+def test_a_paragraph_that_quotes_someone_is_parsed_whole() -> None:
+    """The sentence naming the speaker may hold no quotation mark and no event word."""
+    gate = trigger_gate(load_model())
+    text = ("“We will respond. This is not over. Never.” Trump tweeted before the vote. "
+            "“Get out and vote!”")
+    assert [keep for _, _, keep in gated_pieces(0, text, gate)] == ["quote"]
+    assert gated_pieces(0, "Trump tweeted before the vote.", gate)[0][2] == ""
 
 
 def test_skipped_runs_are_tokenised_only() -> None:

@@ -135,7 +135,7 @@ class ArticleContext:
         self.article = parsed.article
         self.text = parsed.article.text
         self.lex = lex
-        self.actors = DocumentActors(registry)
+        self.actors = DocumentActors(registry, parsed.article.text)
         self.quotes: list[QuoteSpan] = find_quotes(parsed)
         self.toponyms: dict[int, dict[int, tuple[int, int]]] = {}
         self._actor_memo: dict[tuple[int, int], Actor | None] = {}

@@ -151,9 +151,12 @@ def gated_pieces(start: int, text: str, gate: Gate) -> list[tuple[int, str, str]
     cuts.append(len(text))
     runs: list[tuple[int, int, str]] = []
     quoting = False  # inside a quotation that spans sentences: parse it whole
+    # A paragraph that quotes someone is parsed whole: the sentence naming the speaker ("Trump
+    # tweeted before Election Day.") may stand between two quotations and hold no quote mark.
+    floor = "quote" if not _QUOTE_MARKS.isdisjoint(text) else ""
     for a, b in zip(cuts[::2], cuts[1::2], strict=True):
         sentence = text[a:b]
-        keep = gate(sentence) or ("quote" if quoting else "")
+        keep = gate(sentence) or ("quote" if quoting else floor)
         quoting = _still_quoting(quoting, sentence)
         if runs and (runs[-1][2] == keep or (runs[-1][2] and keep)):
             # a quotation next to an event sentence is parsed with it, whole: its speaker
@@ -162,6 +165,9 @@ def gated_pieces(start: int, text: str, gate: Gate) -> list[tuple[int, str, str]
         else:
             runs.append((a, b, keep))
     return [(start + a, text[a:b], keep) for a, b, keep in runs if text[a:b].strip()]
+
+
+_QUOTE_MARKS = frozenset('"“”«»')
 
 
 def _still_quoting(quoting: bool, sentence: str) -> bool:

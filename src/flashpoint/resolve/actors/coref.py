@@ -54,8 +54,11 @@ class DocumentActors:
       the latest named organisation or state.
     """
 
-    def __init__(self, registry: ActorRegistry | None = None) -> None:
+    def __init__(self, registry: ActorRegistry | None = None, text: str = "") -> None:
         self.registry = registry or ActorRegistry.default()
+        # The article text: a surname whose full name no resolved mention gave (it stood in a
+        # sentence nothing was parsed for) is looked up there.
+        self.text = text
         self._phrase = PhraseResolver(self.registry)
         self._mentions: list[Mention] = []
         self._acronyms: dict[str, ResolvedActor] = {}
@@ -71,6 +74,11 @@ class DocumentActors:
         found = self._from_context(text, span, speaker=speaker)
         if found is None:
             found = self._resolve_fresh(text, span, label)
+            # a bare surname NER called a person, or a speaker it did not recognise
+            if (found is None and speaker and label in {None, "PERSON"}) or (
+                found is not None and found.kind == "person" and found.method == "label"
+            ):
+                found = self._named_earlier(text.strip(), span) or found
         if found is not None:
             self._remember(text, span, found)
         return found
@@ -119,6 +127,24 @@ class DocumentActors:
             if definite and head.kind == "state":
                 return self._latest(span, stripped, lambda a: a.kind == "state")
         return self._surname(stripped, span)
+
+    def _named_earlier(self, surname: str, span: Span) -> ResolvedActor | None:
+        """"Heyward said": the nearest "Cam Heyward" earlier in the text, as that person."""
+        if not self.text or not _SURNAME.fullmatch(surname):
+            return None
+        before = self.text[max(0, span[0] - _LOOKBACK) : span[0]]
+        for match in reversed(list(re.finditer(rf"\b([A-Z][\w'’-]+)\s+{re.escape(surname)}\b",
+                                                before))):
+            given = match.group(1)
+            if fold(given) in _NOT_GIVEN_NAMES or self._phrase.is_pronoun(given):
+                continue
+            if _title_case_line(before, match.start()):
+                continue  # "Republicans Are Following Trump": a headline capitalises every word
+            full = f"{given} {surname}"
+            found = self.registry.resolve(full, label="PERSON")
+            if found is not None and found.kind == "person":
+                return found.with_match(surname, "coref", round(found.score * COREF_DISCOUNT, 3))
+        return None
 
     def _surname(self, text: str, span: Span) -> ResolvedActor | None:
         words = [w for w in text.split() if w]
@@ -173,6 +199,26 @@ class DocumentActors:
             if is_acronym(inner) and not actor.generic:
                 base = replace(actor, method="coref")
                 self._acronyms.setdefault(acronym_key(inner), base)
+
+
+_SURNAME = re.compile(r"[A-Z][a-z][\w'’-]+")
+_LOOKBACK = 20_000  # characters searched back for a surname's first, full mention
+# Capitalised words that precede a surname without being a given name.
+_NOT_GIVEN_NAMES = frozenset({
+    "the", "a", "an", "and", "but", "or", "in", "on", "at", "of", "for", "to", "by", "with",
+    "as", "when", "after", "before", "while", "said", "says", "mr", "mrs", "ms", "dr", "sen",
+    "rep", "gov", "gen", "col", "lt", "sgt", "capt", "president", "minister", "secretary",
+    "coach", "judge", "officer", "chief", "director", "spokesman", "spokeswoman", "leader",
+    "senator", "governor", "general", "prime", "king", "queen", "prince", "pope", "sheikh",
+})
+
+
+def _title_case_line(text: str, at: int) -> bool:
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    words = text[start : end if end >= 0 else len(text)].split()
+    capitalised = sum(w[:1].isupper() for w in words)
+    return len(words) >= 4 and capitalised >= 0.6 * len(words)
 
 
 def _plural(text: str) -> bool:
