@@ -486,13 +486,17 @@ def read_arguments(
 def _read_dates(m: Mention, others: set[int]) -> None:
     """Dates in the frame; failing that, on the verbs that govern it (``said Saturday that``)."""
     seen: set[int] = set()
+
+    def add(tok: Token) -> None:
+        ent = ent_of(tok)
+        if ent is not None and ent.start not in seen:
+            seen.add(ent.start)
+            m.dates.append(ent)
+
     for root in frame_roots(m):
         for tok in subtree_excluding(root, others):
             if tok.ent_type_ in {"DATE", "TIME"} and tok.ent_iob_ == "B":
-                ent = ent_of(tok)
-                if ent is not None and ent.start not in seen:
-                    seen.add(ent.start)
-                    m.dates.append(ent)
+                add(tok)
     if any(d.label_ == "DATE" for d in m.dates):
         return
     for anc in m.trigger.ancestors:
@@ -509,17 +513,11 @@ def _read_dates(m: Mention, others: set[int]) -> None:
                 "prep",
                 "pobj",
             }:
-                ent = ent_of(child)
-                if ent is not None and ent.start not in seen:
-                    seen.add(ent.start)
-                    m.dates.append(ent)
+                add(child)
             elif child.dep_ == "prep" and child.lower_ in {"on", "in", "at"}:
                 for obj in child.children:
                     if obj.ent_type_ in {"DATE", "TIME"}:
-                        ent = ent_of(obj)
-                        if ent is not None and ent.start not in seen:
-                            seen.add(ent.start)
-                            m.dates.append(ent)
+                        add(obj)
     if any(d.label_ == "DATE" for d in m.dates):
         return
     # Last resort: a date adverbial elsewhere in the sentence, outside other events' phrases

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .connect import Connection
@@ -124,43 +125,39 @@ def ensure_fts(conn: Connection, dialect: Dialect) -> bool:
 
 
 def _ensure_tsvector(conn: Connection, dialect: Dialect) -> bool:
-    if conn.execute(_PG_HAS_FTS).fetchone() is not None:
-        return True
-    conn.execute(dialect.begin_write)
-    try:
-        if conn.execute(_PG_HAS_FTS).fetchone() is None:
-            for statement in _PG_FTS_STATEMENTS:
-                conn.execute(statement)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+    _create_once(conn, dialect.begin_write, _PG_HAS_FTS, _PG_FTS_STATEMENTS)
     return True
+
+
+_FTS5_EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_fts'"
 
 
 def _ensure_fts5(conn: sqlite3.Connection, begin_write: str) -> bool:
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_fts'"
-    ).fetchone()
-    if exists is not None:
+    if conn.execute(_FTS5_EXISTS).fetchone() is not None:
         return True
     if not fts5_available(conn):
         return False
+    _create_once(conn, begin_write, _FTS5_EXISTS, _FTS_STATEMENTS)
+    return True
+
+
+def _create_once(
+    conn: Connection, begin_write: str, exists: str, statements: Sequence[str]
+) -> None:
+    """Run ``statements`` unless ``exists`` finds a row, checking again inside the write lock
+    so two processes opening a new store do not both create the index."""
+    if conn.execute(exists).fetchone() is not None:
+        return
     conn.execute(begin_write)
     try:
-        again = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence_fts'"
-        ).fetchone()
-        if again is None:
-            for statement in _FTS_STATEMENTS:
+        if conn.execute(exists).fetchone() is None:
+            for statement in statements:
                 conn.execute(statement)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    return True
 
 
 def _fts_string(text: str) -> str:
