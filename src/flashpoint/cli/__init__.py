@@ -17,6 +17,7 @@ from rich.table import Table
 from ..errors import Errors, FlashpointError
 from ..pipeline import Pipeline
 from ..types import Extraction
+from .options import ActorText, Country, DbOption, EventType, FullText, Since, Until
 
 app = typer.Typer(
     add_completion=False,
@@ -112,7 +113,7 @@ def extract(
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, URLs or - (stdin).")],
-    db: Annotated[str, typer.Option(help="Database: a SQLite path or URL.")] = "events.db",
+    db: DbOption = "events.db",
     batch_size: Annotated[int, typer.Option(help="Articles per database transaction.")] = 64,
     model: Annotated[str | None, typer.Option(help="spaCy model name")] = None,
     strict: Annotated[bool, typer.Option(help="Exit non-zero when any item failed.")] = False,
@@ -220,13 +221,13 @@ def ingest(
 
 @app.command()
 def events(
-    db: Annotated[str, typer.Option(help="Database: a SQLite path or URL.")] = "events.db",
-    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-3, e.g. IRQ")] = None,
-    type_: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT")] = None,
-    actor: Annotated[str | None, typer.Option(help="Actor name or text (substring)")] = None,
-    text: Annotated[str | None, typer.Option(help="Full-text search in evidence")] = None,
+    db: DbOption = "events.db",
+    since: Since = None,
+    until: Until = None,
+    country: Country = None,
+    type_: EventType = None,
+    actor: ActorText = None,
+    text: FullText = None,
     limit: Annotated[int, typer.Option(help="At most this many events")] = 100,
     fmt: Annotated[str, typer.Option("--format", "-f", help="|".join(EVENT_FORMATS))] = "table",
 ) -> None:

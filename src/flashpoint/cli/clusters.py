@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import Errors
+from .options import ActorText, Country, DbOption, EventType, FullText, Since, Until
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -32,7 +33,6 @@ clusters_app = typer.Typer(
 )
 err_console = Console(stderr=True)
 
-DbOption = Annotated[str, typer.Option(help="Database: a SQLite path or URL.")]
 FORMATS = ("table", "json")
 
 
@@ -88,12 +88,12 @@ def _table(clusters: list[dict[str, Any]]) -> Table:
 @clusters_app.command("list")
 def list_(
     db: DbOption = "events.db",
-    since: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    until: Annotated[str | None, typer.Option(help="YYYY-MM-DD")] = None,
-    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-3, e.g. IRQ")] = None,
-    type_: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT")] = None,
-    actor: Annotated[str | None, typer.Option(help="Actor name or text (substring)")] = None,
-    text: Annotated[str | None, typer.Option(help="Full-text search in evidence")] = None,
+    since: Since = None,
+    until: Until = None,
+    country: Country = None,
+    type_: EventType = None,
+    actor: ActorText = None,
+    text: FullText = None,
     min_sources: Annotated[
         int | None, typer.Option(help="At least this many independent sources")
     ] = None,

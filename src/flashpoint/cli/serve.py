@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from .options import DbOption
+
 if TYPE_CHECKING:
     from ..watch import PollReport
 
@@ -26,7 +28,7 @@ def _require_database(db: str) -> None:
 
 
 def serve(
-    db: Annotated[str, typer.Option(help="Database: a SQLite path or URL.")] = "events.db",
+    db: DbOption = "events.db",
     host: Annotated[
         str, typer.Option(help="Address to listen on (loopback by default).")
     ] = "127.0.0.1",
@@ -65,7 +67,7 @@ def _default_state(db: str) -> Path | None:
 
 def watch(
     feeds: Annotated[Path, typer.Argument(help="Text file: one RSS/Atom feed URL per line.")],
-    db: Annotated[str, typer.Option(help="Database: a SQLite path or URL.")] = "events.db",
+    db: DbOption = "events.db",
     every: Annotated[
         str, typer.Option(help="Time between polls: seconds, or like 30s, 15m, 1h.")
     ] = "15m",
