@@ -1,4 +1,4 @@
-"""The indexed attribute ruler gives exactly the model's own attribute ruler's output."""
+"""The indexed attribute ruler and the cached lemmatizer give exactly the model's own output."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import spacy
 
 from flashpoint.nlp import load_model, resolve_model_name
 from flashpoint.nlp.attributes import FastAttributeRuler, speed_up
+from flashpoint.nlp.lemmatizer import FastEnglishLemmatizer, speed_up_lemmas
 
 from .conftest import DATA, EXAMPLE, need
 
@@ -20,6 +21,7 @@ def test_same_tags_pos_morphology_and_lemmas_as_the_original() -> None:
     original = spacy.load(resolve_model_name())
     fast = load_model()
     assert isinstance(fast.get_pipe("attribute_ruler"), FastAttributeRuler)
+    assert isinstance(fast.get_pipe("lemmatizer"), FastEnglishLemmatizer)
     assert fast.pipe_names == original.pipe_names
     tokens = 0
     for a, b in zip(original.pipe(texts), fast.pipe(texts), strict=True):
@@ -34,6 +36,9 @@ def test_same_tags_pos_morphology_and_lemmas_as_the_original() -> None:
 def test_speed_up_is_idempotent_and_leaves_other_pipelines_alone() -> None:
     nlp = load_model()
     ruler = nlp.get_pipe("attribute_ruler")
+    lemmatizer = nlp.get_pipe("lemmatizer")
     assert speed_up(nlp).get_pipe("attribute_ruler") is ruler
+    assert speed_up_lemmas(nlp).get_pipe("lemmatizer") is lemmatizer
     blank = spacy.blank("en")
     assert speed_up(blank).pipe_names == []
+    assert speed_up_lemmas(blank).pipe_names == []

@@ -480,3 +480,25 @@ def test_irregular_hard_wraps_are_rejoined_not_dropped() -> None:
     )
     art = clean(Document(source="karak.txt", content=text))
     assert "killing a policeman. Two policemen were wounded and the assailants fled" in art.text
+
+
+def test_lean_metadata_matches_trafilaturas_full_pass() -> None:
+    """Our metadata pass skips author, tags and licence; what it keeps must stay trafilatura's
+    own answer (a trafilatura upgrade that changes either side shows here)."""
+    import gzip
+
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.utils import load_html
+
+    from flashpoint.clean.html import _metadata
+
+    pages = sorted((_need(BENCH) / "html").glob("*.html.gz"))[:60]
+    dated = 0
+    for path in pages:
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+        full = extract_metadata(html, extensive=False)
+        lean = _metadata(load_html(html), None)
+        fields = ("title", "url", "sitename", "date")
+        assert [getattr(lean, f) for f in fields] == [getattr(full, f) for f in fields], path
+        dated += lean.date is not None
+    assert dated >= 40

@@ -15,8 +15,18 @@ import re
 from dataclasses import dataclass, field
 
 import trafilatura
-from trafilatura.metadata import extract_metadata
+from htmldate import find_date
+from lxml.html import HtmlElement
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
 from trafilatura.settings import Document as TrafilaturaDocument
+from trafilatura.utils import load_html
 
 from ..errors import Warnings
 from .meta import canonical_publisher, publisher_from_host
@@ -123,45 +133,67 @@ def _body(text: str) -> list[str]:
     return paragraphs
 
 
-def _extract(html: str, url: str | None) -> TrafilaturaDocument | None:
-    params = {
-        "original_date": True,  # first publication, not last modification
-        # Markup and URL only: the extensive search reads dates out of the body text (event
-        # dates, or a bare "2005" taken as 2005-01-01), inventing a date for undated pages.
-        "extensive_search": False,
-        "max_date": dt.date.today().isoformat(),
-    }
+
+def _metadata(tree: HtmlElement, url: str | None) -> TrafilaturaDocument:
+    """Title, URL, site name and date as trafilatura's ``extract_metadata`` finds them.
+
+    Its author, category, tag and licence searches are skipped: they cost a third of cleaning
+    (about 5 ms a page) and nothing downstream reads them.
+    """
+    meta = examine_meta(tree)
     try:
-        result = trafilatura.bare_extraction(
-            html,
-            url=url,
-            include_comments=False,
-            with_metadata=True,
-            fast=True,
-            date_extraction_params=params,
+        meta = extract_meta_json(tree, meta)
+    except Exception as err:  # bugs in trafilatura's JSON-LD reader must not cost the page
+        log.debug("JSON-LD metadata failed: %r", err)
+    meta.title = meta.title or extract_title(tree)
+    meta.url = meta.url or extract_url(tree, url)
+    # Markup and URL only: the extensive search reads dates out of the body text (event dates,
+    # or a bare "2005" taken as 2005-01-01), inventing a date for undated pages. The first
+    # publication is wanted, not the last modification.
+    meta.date = find_date(
+        tree,
+        url=meta.url,
+        original_date=True,
+        extensive_search=False,
+        max_date=dt.date.today().isoformat(),
+    )
+    if not meta.sitename:
+        meta.sitename = extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url and (site := META_URL.match(meta.url)):
+        meta.sitename = site[1]
+    meta.author = meta.categories = meta.tags = None
+    meta.clean_and_trim()
+    return meta
+
+
+def _extract(html: str, url: str | None) -> tuple[TrafilaturaDocument | None, str | None]:
+    """The page's metadata and body text; (None, None) when lxml cannot parse it at all."""
+    try:
+        tree = load_html(html)
+        if tree is None:
+            return None, None
+        meta = _metadata(tree, url)
+        body = trafilatura.bare_extraction(
+            tree, url=meta.url or url, include_comments=False, fast=True
         )
     except Exception as err:  # a parser crash on hostile HTML falls back to plain text
         log.debug("trafilatura failed: %r", err)
-        return None
-    return result if isinstance(result, TrafilaturaDocument) else None
-
-
-def _metadata_only(html: str, url: str | None) -> TrafilaturaDocument | None:
-    try:
-        return extract_metadata(html, default_url=url, extensive=False)
-    except Exception as err:  # metadata is optional; never lose the body over it
-        log.debug("metadata extraction failed: %r", err)
-        return None
+        return None, None
+    text = body.text if isinstance(body, TrafilaturaDocument) else None
+    return meta, text
 
 
 def extract_html(html: str, *, url: str | None = None, source: str = "") -> HtmlPage:
     """Body paragraphs and metadata of an HTML page; an empty body when nothing is found."""
     html = bound_html(html, source)
-    doc = _extract(html, url)
+    meta, text = _extract(html, url)
     page = HtmlPage()
-    if doc is not None and doc.text:
-        page.paragraphs = _body(doc.text)
-    meta = doc if doc is not None else _metadata_only(html, url)
+    if text:
+        page.paragraphs = _body(text)
     if not any(is_prose(p) for p in page.paragraphs):
         # Nothing sentence-like: a link list or a parse that lost the article. Try raw text.
         slug = (url or source).rstrip("/").rsplit("/", 1)[-1]

@@ -151,7 +151,7 @@ class ArticleContext:
             doc = para.doc
             spans: list[Span] = [e for e in doc.ents if e.label_ in {"GPE", "LOC", "FAC"}]
             people = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-            for s, e in find_toponyms(doc.text):
+            for s, e in find_toponyms(para.text):
                 sp = doc.char_span(s, e, alignment_mode="expand")
                 if sp is not None:
                     spans.append(sp)
@@ -189,7 +189,7 @@ class ArticleContext:
         counts: dict[str, int] = {}
         for para in self.parsed.paragraphs:
             if not para.entities:
-                for name in _capitalised_runs(para.doc.text):
+                for name in _capitalised_runs(para.text):
                     iso = self.actors.registry.country_of_text(name)
                     if iso:
                         counts[iso] = counts.get(iso, 0) + 1

@@ -106,7 +106,7 @@ def find_quotes(parsed: ParsedArticle) -> list[QuoteSpan]:
     out: list[QuoteSpan] = []
     prev_para_speaker: Speaker | None = None
     for para in parsed.paragraphs:
-        text = para.doc.text
+        text = para.text
         para_quotes: list[QuoteSpan] = []
         for match in _QUOTE_RE.finditer(text):
             q_start, q_end = match.start(), match.end()

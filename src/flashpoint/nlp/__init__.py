@@ -23,6 +23,7 @@ from ..config import DEFAULT_MODELS
 from ..errors import Errors, FlashpointError, Warnings
 from ..types import Article
 from .attributes import speed_up
+from .lemmatizer import speed_up_lemmas
 
 log = logging.getLogger(__name__)
 _PARA_RE = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*")
@@ -59,6 +60,12 @@ class Paragraph:
     doc: Doc
     parsed: bool = True
     entities: bool = True
+    # the run's text, kept: ``Doc.text`` rebuilds it from a Token object per token each time
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = self.doc.text
 
     def offset(self, token_or_span: Token | Span) -> tuple[int, int]:
         if isinstance(token_or_span, Token):
@@ -103,7 +110,7 @@ def load_model(name: str | None = None) -> Language:
         except OSError as err:
             package = resolved.replace("_", "-")
             raise FlashpointError(Errors.E030.format(name=resolved, package=package)) from err
-    return speed_up(nlp)
+    return speed_up_lemmas(speed_up(nlp))
 
 
 def _pieces(start: int, text: str) -> Iterator[tuple[int, str]]:
@@ -243,10 +250,12 @@ def parse_articles(
         per: list[list[Paragraph]] = [[] for _ in group]
         for i, s, t, need in items:
             if need == "event":
-                per[i].append(Paragraph(s, next(full)))
+                per[i].append(Paragraph(s, next(full), text=t))
             elif need == "quote":
                 doc = next(quote_docs)
-                per[i].append(Paragraph(s, doc, entities=id(doc) in named_ids))
+                per[i].append(Paragraph(s, doc, entities=id(doc) in named_ids, text=t))
             else:
-                per[i].append(Paragraph(s, _tokenized(nlp, t), parsed=False, entities=False))
+                per[i].append(
+                    Paragraph(s, _tokenized(nlp, t), parsed=False, entities=False, text=t)
+                )
         yield from (ParsedArticle(a, p) for a, p in zip(group, per, strict=True))

@@ -13,28 +13,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
+from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.strings import StringStore
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 from spacy.tokens._retokenize import normalize_token_attrs, set_token_attrs
 
 FACTORY = "flashpoint_attribute_ruler"
-_SIMPLE_KEYS = {"TAG", "LOWER", "DEP", "IS_SPACE"}
-Check = Callable[[Token], bool]
+# A token is read once, as a row of these integer attributes (``Doc.to_array``): building a
+# ``Token`` object per token would cost more than the rules themselves.
+_COLUMNS = {"TAG": TAG, "LOWER": LOWER, "DEP": DEP, "IS_SPACE": IS_SPACE}
+_SIMPLE_KEYS = set(_COLUMNS)
+Row = tuple[int, ...]
+Check = Callable[[Row], bool]
 
 
 def _value_check(strings: StringStore, key: str, value: Any) -> Check | None:
-    """A test on the token's integer attribute (cheaper to read than its string form)."""
+    """A test on one column of the token's row."""
+    read: Callable[[Row], int] = itemgetter(list(_COLUMNS).index(key))
     if key == "IS_SPACE":
-        return (lambda t: t.is_space) if value else (lambda t: not t.is_space)
-    read: Callable[[Token], int] = {
-        "TAG": lambda t: t.tag,
-        "LOWER": lambda t: t.lower,
-        "DEP": lambda t: t.dep,
-    }[key]
+        return (lambda t: bool(read(t))) if value else (lambda t: not read(t))
     if isinstance(value, dict):
         if set(value) == {"IN"}:
             allowed = frozenset(strings.add(v) for v in value["IN"])
@@ -49,6 +51,20 @@ def _value_check(strings: StringStore, key: str, value: Any) -> Check | None:
     return lambda t: read(t) == wanted
 
 
+def _key_values(strings: StringStore, key: str, value: Any) -> list[int] | None:
+    """The values a one-token pattern can be looked up by on ``key``, if it names them."""
+    if key == "IS_SPACE":
+        return [int(bool(value))] if isinstance(value, bool) else None
+    if isinstance(value, str):
+        return [strings.add(value)]
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return [strings.add(v) for v in value["IN"]]
+    return None
+
+
+Indexed = list[tuple[int, list[Check]]]  # (rule, the checks left after the lookup)
+
+
 class FastAttributeRuler:
     """Same rules as the ``AttributeRuler`` it replaces; single-token rules are indexed."""
 
@@ -57,10 +73,9 @@ class FastAttributeRuler:
         self.patterns = patterns
         self.attrs = [normalize_token_attrs(nlp.vocab, p["attrs"]) for p in patterns]
         self.indices = [int(p.get("index", 0)) for p in patterns]
-        self.by_tag: dict[int, list[tuple[int, list[Check]]]] = defaultdict(list)
-        self.by_lower: dict[int, list[tuple[int, list[Check]]]] = defaultdict(list)
-        self.anywhere: list[tuple[int, list[Check]]] = []
-        self.on_space: list[tuple[int, list[Check]]] = []  # rules that need IS_SPACE true
+        # per column (position in the row), the rules found by the value there
+        self.index: list[dict[int, Indexed]] = [defaultdict(list) for _ in _COLUMNS]
+        self.anywhere: Indexed = []  # only NOT_IN tests: tried on every token
         self.matcher = Matcher(nlp.vocab)
         for rule, p in enumerate(patterns):
             for seq in p["patterns"]:
@@ -68,57 +83,64 @@ class FastAttributeRuler:
                 if compiled is None:
                     self.matcher.add(str(rule), [seq])
                     continue
-                checks, tag, lower = compiled
-                if tag is not None:
-                    self.by_tag[nlp.vocab.strings.add(tag)].append((rule, checks))
-                elif lower is not None:
-                    self.by_lower[nlp.vocab.strings.add(lower)].append((rule, checks))
-                elif seq[0].get("IS_SPACE") is True:
-                    self.on_space.append((rule, checks))
-                else:
+                checks, column, values = compiled
+                if column is None:
                     self.anywhere.append((rule, checks))
+                    continue
+                for value in values:
+                    self.index[column][value].append((rule, checks))
+        self.index = [dict(table) for table in self.index]
+        self.columns = [(col, table) for col, table in enumerate(self.index) if table]
 
     @staticmethod
     def _compile(
         strings: StringStore, seq: list[dict[str, Any]]
-    ) -> tuple[list[Check], str | None, str | None] | None:
-        """Checks for a one-token pattern (and the tag or lower form that keys it), else None."""
+    ) -> tuple[list[Check], int | None, list[int]] | None:
+        """For a one-token pattern: the column and values to look it up by (the first of
+        TAG, LOWER, DEP, IS_SPACE that names its values) and the checks left; else None."""
         if len(seq) != 1 or not set(seq[0]) <= _SIMPLE_KEYS:
             return None
+        keyed: str | None = None
+        values: list[int] = []
+        for key in _COLUMNS:
+            if key in seq[0] and (found := _key_values(strings, key, seq[0][key])) is not None:
+                keyed, values = key, found
+                break
         checks: list[Check] = []
         for key, value in seq[0].items():
             check = _value_check(strings, key, value)
             if check is None:
                 return None
-            checks.append(check)
-        tag = seq[0].get("TAG") if isinstance(seq[0].get("TAG"), str) else None
-        lower = seq[0].get("LOWER") if isinstance(seq[0].get("LOWER"), str) else None
-        return checks, tag, lower
+            if key != keyed:
+                checks.append(check)
+        return checks, None if keyed is None else list(_COLUMNS).index(keyed), values
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[tuple[int, int, int]] = []  # (rule, start, end)
-        by_tag, by_lower, anywhere = self.by_tag, self.by_lower, self.anywhere
-        for tok in doc:
-            i = tok.i
-            for rule, checks in by_tag.get(tok.tag, ()):
-                if all(check(tok) for check in checks):
-                    found.append((rule, i, i + 1))
-            for rule, checks in by_lower.get(tok.lower, ()):
-                if all(check(tok) for check in checks):
-                    found.append((rule, i, i + 1))
-            for rule, checks in anywhere:
-                if all(check(tok) for check in checks):
-                    found.append((rule, i, i + 1))
-            if tok.is_space:
-                for rule, checks in self.on_space:
-                    if all(check(tok) for check in checks):
+        columns, anywhere = self.columns, self.anywhere
+        rows = doc.to_array(list(_COLUMNS.values())).tolist() if len(doc) else []
+        for i, row in enumerate(rows):
+            for col, table in columns:
+                for rule, checks in table.get(row[col], ()):
+                    if not checks or all(check(row) for check in checks):
                         found.append((rule, i, i + 1))
+            for rule, checks in anywhere:
+                if all(check(row) for check in checks):
+                    found.append((rule, i, i + 1))
         if len(self.matcher):
             for match_id, start, end in self.matcher(doc, allow_missing=True):
                 found.append((int(doc.vocab.strings[match_id]), start, end))
-        # the order AttributeRuler applies them in: by rule, later rules winning
+        # the order AttributeRuler applies them in: by rule, later rules winning; a token's
+        # attributes are merged first so that it is written (and built as a Token) once
+        merged: dict[int, dict[int, Any]] = {}
         for rule, start, end in sorted(set(found)):
-            set_token_attrs(doc[start:end][self.indices[rule]], self.attrs[rule])
+            index = self.indices[rule]
+            if not -(end - start) <= index < end - start:
+                raise IndexError(f"attribute rule {rule}: index {index} outside its match")
+            at = (start if index >= 0 else end) + index
+            merged.setdefault(at, {}).update(self.attrs[rule])
+        for at, attrs in merged.items():
+            set_token_attrs(doc[at], attrs)
         return doc
 
 
