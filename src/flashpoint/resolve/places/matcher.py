@@ -101,18 +101,23 @@ def _index(gz: Gazetteer) -> _Index:
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
-    out = []
+    out: list[tuple[int, int, str]] = []
+    append = out.append
     for m in _TOKEN.finditer(text):
         s, e = m.span()
-        if text[e - 2:e] in ("'s", "’s") and e - s > 2:
+        tok = m.group()
+        if e - s > 2 and tok[-1] == "s" and tok[-2] in "'’":  # possessive: "Iraq's"
             e -= 2
-        out.append((s, e, text[s:e]))
+            tok = tok[:-2]
+        append((s, e, tok))
     return out
 
 
 def _capitalised(tok: str) -> bool:
     if tok[:1].isupper():
         return True
+    if "-" not in tok and "‐" not in tok and "‑" not in tok:
+        return False  # the common case, decided without the regex
     return bool(_ARTICLE_PREFIX.match(tok)) and tok.split("-", 1)[-1][:1].isupper()
 
 
@@ -158,17 +163,16 @@ def find_toponyms(text: str, gazetteer: Gazetteer | None = None) -> list[Span]:
     return [span for span, _ in _scan(text, gazetteer or Gazetteer.default())]
 
 
-def _scan(text: str, gz: Gazetteer) -> list[tuple[Span, frozenset[str]]]:
+def _scan(text: str, gz: Gazetteer, toks: list[tuple[int, int, str]] | None = None
+          ) -> list[tuple[Span, frozenset[str]]]:
     idx = _index(gz)
-    toks = _tokens(text)
+    toks = _tokens(text) if toks is None else toks
     out: list[tuple[Span, frozenset[str]]] = []
     i = 0
     while i < len(toks):
         word = toks[i][2]
-        direction = word.lower() in nm.DIRECTIONS or (
-            word.lower() in ("north", "south") and i + 1 < len(toks)
-            and toks[i + 1][2].lower() in ("east", "eastern", "west", "western"))
-        if not (_capitalised(word) or direction) or word in ("The", "THE"):
+        direction = word.lower() in nm.DIRECTIONS  # "north", "North-eastern"...
+        if not (direction or _capitalised(word)) or word in ("The", "THE"):
             i += 1
             continue
         head = nm.strict_key(word).split(" ", 1)[0]
@@ -177,7 +181,13 @@ def _scan(text: str, gz: Gazetteer) -> list[tuple[Span, frozenset[str]]]:
             i += 1
             continue
         found = None
-        for n in range(min(_MAX_TOKENS, len(toks) - i), 0, -1):
+        # names do not run across commas, brackets or line breaks: the longest candidate ends
+        # where the tokens stop being joined by spaces, dots, hyphens or apostrophes
+        longest, limit = 1, min(_MAX_TOKENS, len(toks) - i)
+        while longest < limit and _JOINER.fullmatch(text, toks[i + longest - 1][1],
+                                                    toks[i + longest][0]):
+            longest += 1
+        for n in range(longest, 0, -1):
             last = toks[i + n - 1][2]
             if not (_capitalised(last) or nm.has_facility(last) or (n > 1 and (
                     last.isdigit() or last.lower() in ("strait", "sea", "gulf", "crossing",
@@ -185,9 +195,6 @@ def _scan(text: str, gz: Gazetteer) -> list[tuple[Span, frozenset[str]]]:
                 continue
             s, e = toks[i][0], toks[i + n - 1][1]
             phrase = text[s:e]
-            if n > 1 and any(not _JOINER.fullmatch(text[toks[k][1]:toks[k + 1][0]])
-                             for k in range(i, i + n - 1)):
-                continue  # names do not run across commas, brackets or line breaks
             feats = idx.keys.get(nm.loose_key(phrase)) or idx.keys.get(nm.strict_key(phrase))
             if feats is None and n > 1 and nm.has_facility(last):
                 core = nm.core_key(phrase)
@@ -225,13 +232,14 @@ def _scan(text: str, gz: Gazetteer) -> list[tuple[Span, frozenset[str]]]:
 def country_cues(text: str, gz: Gazetteer) -> list[tuple[Span, str]]:
     """Countries named ("Iraq", "U.S.") or implied by a demonym ("Iraqi") in ``text``."""
     idx = _index(gz)
+    toks = _tokens(text)
     out: list[tuple[Span, str]] = []
-    for (s, e), feats in _scan(text, gz):
+    for (s, e), feats in _scan(text, gz, toks):
         if "country" in feats and (iso3 := idx.countries.get(nm.strict_key(text[s:e]))
                                    or idx.countries.get(nm.loose_key(text[s:e]))):
             out.append(((s, e), iso3))
     taken = [span for span, _ in out]
-    for s, e, word in _tokens(text):
+    for s, e, word in toks:
         iso3 = idx.demonyms.get(nm.strict_key(word)) if word[:1].isupper() else None
         if iso3 and not any(ts <= s < te for ts, te in taken):
             out.append(((s, e), iso3))

@@ -50,6 +50,9 @@ KIND_CUE_BONUS = 1.5    # "the City of X", "X police", "X province": what kind o
 DOC_COUNTRY_EVIDENCE = 3.0  # doc_countries count like this many mentions...
 DOC_COUNTRY_BONUS = 1.5     # ...and add this, uncapped: the caller knows the article's country
 TEXT_CUE_WEIGHT = 0.5
+BIG_CITY = 100_000
+# a post-office locality has no population figure: it ranks below the smallest listed town
+LOCALITY_PRIOR = 1.5
 COARSEN_BELOW = 0.35    # city-level answers less probable than this are coarsened
 DROP_BELOW = 0.2
 MAX_CANDIDATES = 60
@@ -79,10 +82,24 @@ _DERIVED_NAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<=[ai])ns?$", ""),      # South Ossetian → South Ossetia, Iowans → Iowa
         (r"ans?$", ""),              # Ohioans → Ohio
         (r"ians?$", "io"),           # Ontarians → Ontario
+        (r"ians?$", "a"),            # Floridians → Florida
+        (r"ians?$", "y"),            # Sicilians → Sicily
         (r"ans?$", "as"),            # Texans → Texas
+        (r"is?$", ""),               # Kashmiris → Kashmir, Dagestani → Dagestan
+        (r"(?<=[bdgklnrtz])s?$", "ia"),  # Abkhaz → Abkhazia, Serbs → Serbia
+    ))
+# ... and of a town's people: Londoners, New Yorkers, Seattleites, Bostonians
+_TOWNSFOLK: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r) for p, r in (
+        (r"ers?$", ""), (r"(?<=e)rs?$", ""), (r"ites?$", ""), (r"ians?$", ""),
+        (r"(?<=[ai])ns?$", ""),
     ))
 _LIST_BEFORE = re.compile(r"(?:,|;|\band|\bor)\s*$")
 _LIST_AFTER = re.compile(r"\.?\s*(?:,|;|,?\s*and|,?\s*or)\s+")
+_MUNICIPAL_AFFIX = re.compile(
+    r"^(?:[Cc]ity|[Tt]own(?:ship)?|[Vv]illage) of\s+|"
+    r"\s+(?:[Cc]ity|[Tt]ownship|[Tt]wp\.?|[Tt]own|[Vv]illage)$")
+_COUNTY_ABBREVIATION = re.compile(r"\s+(?:Co|Cnty)\.?$")
 _CITY_BEFORE = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage|[Mm]ayor) of\s+$")
 _CITY_AFTER = re.compile(
     r"\s*(?:City Council|city council|City Hall|city hall|Police|police|Fire Department|"
@@ -97,6 +114,7 @@ _ADMIN_PRECISIONS = frozenset({"admin1", "admin2", "country"})
 _FINE = frozenset({"city", "site", "admin2"})
 _TOWN = frozenset({"city", "site"})
 _WIDE = frozenset({"country", "region", "continent", "sea"})
+_TOWN_FEATURES = frozenset({"city", "capital", "locality"})
 
 
 @dataclass
@@ -142,6 +160,8 @@ def prior(place: Place, kind: str = "primary") -> float:
         if kind not in ("primary", "alternate", "loose"):
             return 3.0
         return 6.5 if f in CURATED_FEATURES else 5.0  # curated: famous enough to be listed
+    if f == "locality":
+        return LOCALITY_PRIOR
     bonus = 1.0 if f == "capital" else 0.0
     return math.log10(max(pop, 1000)) + bonus
 
@@ -239,6 +259,8 @@ def _direction_candidates(gz: Gazetteer, surface: str) -> list[_Cand]:
         area = m.place
         if m.kind not in ("primary", "alternate", "loose") or area.feature in SITE_FEATURES:
             continue
+        if area.precision == "city" and area.population < BIG_CITY:
+            continue  # "East Jerusalem", "South L.A.": only a big city has named parts
         lat, lon = area.lat, area.lon
         if area.extent is not None:
             s, w, n, e = area.extent
@@ -251,6 +273,14 @@ def _direction_candidates(gz: Gazetteer, surface: str) -> list[_Cand]:
                        area.admin2, area.population, None, None)
         out.append(_Cand(region, min(prior(area), 7.0) + 0.5))
     return out
+
+
+def _people_place(x: Match, towns: bool) -> bool:
+    """Whether a name derived from a people's name ("Ohio" from "Ohioans") found its place."""
+    if towns:
+        return x.kind == "primary" and x.place.feature in _TOWN_FEATURES
+    return x.kind in ("primary", "alternate") and (
+        x.place.precision in _ADMIN_PRECISIONS or x.place.feature in ("territory", "region"))
 
 
 def _clean_surface(surface: str) -> str:
@@ -286,13 +316,14 @@ class _Resolver:
 
     # ---- candidates and local cues ------------------------------------------------------------
     def candidates(self, m: _Mention) -> None:
-        facility = nm.has_facility(m.surface)
-        admin_word = nm.has_admin_word(m.surface) and not facility
-        matches = [x for x in self.gz.lookup(m.surface)
+        surface = _COUNTY_ABBREVIATION.sub(" County", m.surface)  # "Loudon Co."
+        facility = nm.has_facility(surface)
+        admin_word = nm.has_admin_word(surface) and not facility
+        matches = [x for x in self.gz.lookup(surface)
                    if not (x.kind == "stem" and x.place.precision == "country")]
         if not any(x.kind in ("primary", "alternate") for x in matches) and (
-                city := re.sub(r"\s+[Cc]ity$", "", m.surface)) != m.surface:
-            # "Quebec City", "Kuwait City": the city of that name
+                city := _MUNICIPAL_AFFIX.sub("", m.surface)) != m.surface:
+            # "Quebec City", "Readington Township", "Town of Groton": the town of that name
             matches += [Match(x.place, "loose") for x in self.gz.lookup(city)
                         if x.place.precision == "city" and x.kind != "fuzzy"]
         exact_admin = admin_word and any(
@@ -314,24 +345,27 @@ class _Resolver:
             areas = [c for c in cands if c.place.precision in ("admin1", "country")
                      or c.place.feature == "territory"]
             cands = areas or cands
-        if not cands:
-            cands = self._demonym_area(m.surface)
+        if not any(c.kind != "fuzzy" for c in cands) and (
+                people := self._demonym_area(m.surface)):
+            cands = people
+            # "Londoners" and "London" name one place: one group, whose mentions do not count
+            # as evidence for each other
+            m.group = nm.loose_key(people[0].place.name)
         cands.sort(key=lambda c: -c.base)
         m.cands = cands[:MAX_CANDIDATES]
 
     def _demonym_area(self, surface: str) -> list[_Cand]:
-        """"South Ossetian", "Ohioans", "Texan": a people named after an area's own name."""
-        for pattern, repl in _DERIVED_NAMES:
-            word = pattern.sub(repl, surface)
-            if word == surface:
-                continue
-            found = [_Cand(x.place, prior(x.place) + MATCH_BONUS["alternate"], "alternate")
-                     for x in self.gz.lookup(word)
-                     if x.kind in ("primary", "alternate") and (
-                         x.place.precision in _ADMIN_PRECISIONS
-                         or x.place.feature in ("territory", "region"))]
-            if found:
-                return found
+        """"South Ossetian", "Ohioans", "Londoners": a people named after a place's own name
+        (an area's, else a town's)."""
+        for rules, towns in ((_DERIVED_NAMES, False), (_TOWNSFOLK, True)):
+            for pattern, repl in rules:
+                word = pattern.sub(repl, surface, count=1)
+                if word == surface or len(word) < 4:
+                    continue
+                found = [_Cand(x.place, prior(x.place) + MATCH_BONUS["alternate"], "alternate")
+                         for x in self.gz.lookup(word) if _people_place(x, towns)]
+                if found:
+                    return found
         return []
 
     def _qualifies(self, m: _Mention, q: re.Match[str]) -> bool:
@@ -361,11 +395,12 @@ class _Resolver:
         quals: list[Place] = []
         if q:
             other = self.by_start.get(q.start(1))
-            if other is not None and other.cands and m.cands:
+            if other is not None and other.cands:
                 top = max(other.cands, key=lambda c: c.base)
-                own = max(m.cands, key=lambda c: c.base)
+                own_level = (_level(max(m.cands, key=lambda c: c.base).place) if m.cands
+                             else "city")
                 # "China, Japan" is a list, not a place and its qualifier
-                if _level(own.place) != _level(top.place):
+                if own_level != _level(top.place):
                     quals = [c.place for c in other.cands if c.base >= top.base - 2.0]
             elif other is None:
                 # ... and "Egypt-US relations" pairs two countries: a qualifier names a larger
