@@ -90,6 +90,38 @@ def test_skipped_runs_are_tokenised_only() -> None:
         assert text[p.start : p.start + len(p.doc.text)] == p.doc.text
 
 
+def test_tagging_confirms_a_trigger_before_parsing() -> None:
+    """A gate word under a tag that can never make it a trigger ("free" as an adjective,
+    "launch" and "visit" as nouns: only the verbs are triggers) saves the parse."""
+    nlp = load_model()
+    gate = trigger_gate(nlp)
+
+    def confirmed(sentence: str) -> bool:
+        assert gate(sentence) == "event", sentence
+        with nlp.select_pipes(enable=["tok2vec", "tagger"]):
+            return gate.confirms(nlp(sentence))
+
+    assert not confirmed("The app is free to download.")
+    assert not confirmed("The product launch drew a large crowd.")
+    assert confirmed("Rebels launched rockets at the town.")
+    assert confirmed("The army freed three hostages.")
+    assert confirmed("Police said 12 were dead.")  # a casualty word counts under any tag
+    assert confirmed("The minister called on both sides to stop.")  # a pattern
+
+
+def test_runs_the_tagger_clears_are_left_tokenised_or_read_for_quotes() -> None:
+    text = ("The app is free to download.\n\n"
+            "“It is free for everyone,” the company said.\n\n"
+            "Rebels launched rockets at the town.")
+    (parsed,) = parse_articles([Article("a", text, "a.txt")], gate=trigger_gate(load_model()))
+    flags = [(p.parsed, p.entities) for p in parsed.paragraphs]
+    # no trigger: only tokenised; a quotation: parsed for its speaker (no name, so no NER);
+    # a real trigger: everything
+    assert flags == [(False, False), (True, False), (True, True)]
+    quote = parsed.paragraphs[1].doc
+    assert quote.has_annotation("DEP") and quote.has_annotation("LEMMA")
+
+
 @pytest.mark.corpus
 def test_gated_and_ungated_pipelines_find_the_same_events() -> None:
     """On real conflict reports (the example and the WikiEvents dev articles) gating changes

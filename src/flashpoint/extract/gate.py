@@ -7,6 +7,12 @@ such paragraphs a tokenizer-only doc. It is generous by design: a false "parse i
 milliseconds, a false "skip it" would lose an event, so every inflection of every trigger lemma
 (regular rules plus the model's own irregular-form tables) counts, and so does any quote mark.
 
+A second, cheaper look comes after the tagger (``Gate.confirms``): a run whose trigger words
+all carry a fine tag under which the model can never give them a trigger's part of speech
+("free" as an adjective, "launch" and "visit" as nouns where only the verbs are triggers) is
+not worth the parser and NER. Which tags can lead to which parts of speech is read from the
+model's own attribute rules, so the check is exactly as strict as the extractor's.
+
 Context that skipped paragraphs still give (countries named, actors named for later "the
 group") is recovered by cheap lexicon scans in the extract stage, not by the parser.
 """
@@ -14,11 +20,16 @@ group") is recovered by cheap lexicon scans in the extract stage, not by the par
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
+from spacy.attrs import LOWER, TAG
 from spacy.language import Language
+from spacy.strings import get_string_id
+from spacy.tokens import Doc
 
 from .lexicon import Lexicon, load_lexicon
 
@@ -83,12 +94,82 @@ def _irregular_forms(nlp: Language | None) -> dict[str, set[str]]:
     return out
 
 
+def _values(spec: dict[str, Any], key: str) -> frozenset[str] | None:
+    """The strings a token pattern allows for ``key`` (None: any)."""
+    value = spec.get(key)
+    if isinstance(value, str):
+        return frozenset({value})
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return frozenset(v for v in value["IN"] if isinstance(v, str))
+    return None
+
+
+def _pos_rules(nlp: Language) -> list[tuple[frozenset[str] | None, frozenset[str] | None, str]]:
+    """(tags, lower forms, POS) of every attribute rule that sets a POS; None matches all."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return []
+    rules = []
+    for p in getattr(nlp.get_pipe("attribute_ruler"), "patterns", []):
+        pos = p.get("attrs", {}).get("POS")
+        if not isinstance(pos, str):
+            continue
+        for seq in p.get("patterns", []):
+            index = int(p.get("index", 0))
+            if not -len(seq) <= index < len(seq):
+                continue
+            spec = seq[index]
+            rules.append((_values(spec, "TAG"), _values(spec, "LOWER"), pos))
+    return rules
+
+
+def _trigger_tags(
+    lex: Lexicon, irregular: dict[str, set[str]], nlp: Language | None
+) -> dict[int, frozenset[int]]:
+    """form → the fine tags under which the model may give it a POS one of its trigger
+    lemmas takes (as string ids). Only forms of single-word triggers are listed: anything
+    else (casualty words, parts of two-word triggers, pattern words) passes under any tag."""
+    if nlp is None or "tagger" not in nlp.pipe_names:
+        return {}
+    rules = _pos_rules(nlp)
+    if not rules:
+        return {}
+    tags = [str(t) for t in getattr(nlp.get_pipe("tagger"), "labels", ())]
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for lemma, defs in lex.single.items():
+        pos = set().union(*(d.pos for d in defs))
+        if "NOUN" in pos:
+            pos.add("PROPN")  # the extractor reads a proper noun as a noun
+        for form in inflections(lemma) | irregular.get(lemma, set()):
+            wanted[form] |= pos
+    unrestricted = {w.lower() for w in lex.gate_words}
+    for _, second in lex.double:
+        for part in second.split():
+            unrestricted |= inflections(part) | irregular.get(part, set())
+    out: dict[int, frozenset[int]] = {}
+    for form, pos in wanted.items():
+        if form in unrestricted:
+            continue
+        ok = [
+            tag for tag in tags
+            if any(
+                p in pos and (ts is None or tag in ts) and (lows is None or form in lows)
+                for ts, lows, p in rules
+            )
+        ]
+        out[get_string_id(form)] = frozenset(get_string_id(t) for t in ok)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Gate:
     """Says whether a paragraph can carry an event or a quote."""
 
     words: frozenset[str]  # any one of them suffices
     groups: tuple[frozenset[frozenset[str]], ...] = ()  # a pattern: one word of every set
+    # after tagging: form id → tag ids under which it can still be a trigger (``confirms``)
+    tags: Mapping[int, frozenset[int]] = field(default_factory=dict, hash=False, compare=False)
+    # every pattern's word sets, also those whose words are all in ``words``
+    patterns: tuple[frozenset[frozenset[str]], ...] = ()
 
     def __call__(self, text: str) -> str:
         """"event" if a trigger (or casualty word) may be there, else "quote" if a quotation
@@ -100,6 +181,24 @@ class Gate:
             return "event"
         return "" if _QUOTES.isdisjoint(text) else "quote"
 
+    def confirms(self, doc: Doc) -> bool:
+        """Whether a tagged run passed as "event" still may hold a trigger: some gate word
+        under a tag that can make it one, or every word of a pattern."""
+        if not self.tags or not len(doc):
+            return True
+        words, tags = self.words, self.tags
+        present: set[str] = set()
+        strings = doc.vocab.strings
+        for lower, tag in doc.to_array([LOWER, TAG]).tolist():
+            allowed = tags.get(lower)
+            if allowed is not None and tag in allowed:
+                return True
+            form = strings[lower]
+            if allowed is None and form in words:
+                return True  # a casualty word or part of a two-word trigger: any tag
+            present.add(form)
+        return any(all(not s.isdisjoint(present) for s in g) for g in self.patterns)
+
 
 def build_gate(lex: Lexicon, extra: Iterable[str] = (), nlp: Language | None = None) -> Gate:
     irregular = _irregular_forms(nlp)
@@ -109,10 +208,9 @@ def build_gate(lex: Lexicon, extra: Iterable[str] = (), nlp: Language | None = N
     for lemma in lemmas:
         for part in lemma.split():
             words |= inflections(part) | irregular.get(part, set())
-    groups = tuple(
-        g for g in set(_pattern_groups(lex, irregular)) if not any(s <= words for s in g)
-    )
-    return Gate(frozenset(words), groups)
+    patterns = tuple(set(_pattern_groups(lex, irregular)))
+    groups = tuple(g for g in patterns if not any(s <= words for s in g))
+    return Gate(frozenset(words), groups, _trigger_tags(lex, irregular, nlp), patterns)
 
 
 @lru_cache(maxsize=4)

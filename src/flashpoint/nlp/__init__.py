@@ -11,10 +11,11 @@ import importlib.util
 import logging
 import re
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
+from typing import Protocol
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -139,9 +140,22 @@ def split_paragraphs(text: str) -> list[tuple[int, str]]:
     ]
 
 
-# What a gate says of a sentence: "event" (a trigger word: parse it all), "quote" (a quotation
-# and nothing else: parse it for its speaker), or "" (neither: tokenise it only).
-Gate = Callable[[str], str]
+class Gate(Protocol):
+    """What the NLP stage needs of a trigger gate (``flashpoint.extract.gate.Gate``)."""
+
+    @property
+    def tags(self) -> Mapping[int, frozenset[int]]:
+        """Empty when ``confirms`` has nothing to check (no tagging pass is then made)."""
+        ...
+
+    def __call__(self, text: str, /) -> str:
+        """"event" (a trigger word: parse it all), "quote" (a quotation and nothing else:
+        parse it for its speaker), or "" (neither: tokenise it only)."""
+        ...
+
+    def confirms(self, doc: Doc) -> bool:
+        """After tagging an "event" run: whether it still may hold a trigger."""
+        ...
 
 
 def gated_pieces(start: int, text: str, gate: Gate) -> list[tuple[int, str, str]]:
@@ -195,11 +209,43 @@ def _names_outside_quotes(doc: Doc) -> bool:
     return False
 
 
+def _run(
+    nlp: Language, items: Sequence[str | Doc], batch_size: int, names: Iterable[str]
+) -> list[Doc]:
+    """``items`` through the named components only, in pipeline order (a ``Doc`` keeps what
+    earlier components gave it: the parser reads the tagger's shared ``doc.tensor``)."""
+    if not items:
+        return []
+    wanted = [n for n in nlp.pipe_names if n in set(names)]
+    with nlp.select_pipes(enable=wanted):
+        return list(nlp.pipe(items, batch_size=batch_size))
+
+
 def _parse(nlp: Language, texts: list[str], batch_size: int, *, entities: bool) -> list[Doc]:
-    if entities or "ner" not in nlp.pipe_names:
-        return list(nlp.pipe(texts, batch_size=batch_size))
-    with nlp.select_pipes(disable=["ner"]):
-        return list(nlp.pipe(texts, batch_size=batch_size))
+    names = [n for n in nlp.pipe_names if entities or n != "ner"]
+    return _run(nlp, texts, batch_size, names)
+
+
+def _confirm(
+    nlp: Language, gate: Gate, texts: list[str], quoted: list[bool], batch_size: int
+) -> tuple[list[Doc], list[str]]:
+    """Tag the runs the gate passed as "event" and look again (``Gate.confirms``): what holds
+    no possible trigger goes on as a quotation (its paragraph quotes someone) or is left
+    tokenised. Returns the docs and the need each now has; "" docs are only tagged."""
+    if not gate.tags or "tagger" not in nlp.pipe_names:
+        return _parse(nlp, texts, batch_size, entities=True), ["event"] * len(texts)
+    first = nlp.pipe_names[: nlp.pipe_names.index("tagger") + 1]
+    later = nlp.pipe_names[len(first):]
+    docs = _run(nlp, texts, batch_size, first)
+    needs = [
+        "event" if gate.confirms(d) else "quote" if q else ""
+        for d, q in zip(docs, quoted, strict=True)
+    ]
+    for need, names in (("event", later), ("quote", [n for n in later if n != "ner"])):
+        picked = [d for d, n in zip(docs, needs, strict=True) if n == need]
+        done = iter(_run(nlp, picked, batch_size, names))
+        docs = [next(done) if n == need else d for d, n in zip(docs, needs, strict=True)]
+    return docs, needs
 
 
 def _tokenized(nlp: Language, text: str) -> Doc:
@@ -231,29 +277,43 @@ def parse_articles(
     stream = iter(articles)
     while group := list(islice(stream, chunk)):
         items: list[tuple[int, int, str, str]] = []
+        quoted: list[bool] = []  # per item: its paragraph quotes someone
         for i, a in enumerate(group):
             for s, t in split_paragraphs(a.text):
                 if gate is None:
                     items.append((i, s, t, "event"))
-                else:
-                    items.extend((i, *piece) for piece in gated_pieces(s, t, gate))
-        full = iter(_parse(nlp, [t for *_, t, k in items if k == "event"], batch_size,
-                           entities=True))
-        quotes = _parse(nlp, [t for *_, t, k in items if k == "quote"], batch_size,
-                        entities=False)
+                    quoted.append(False)
+                    continue
+                pieces = gated_pieces(s, t, gate)
+                items.extend((i, *piece) for piece in pieces)
+                quoted.extend([not _QUOTE_MARKS.isdisjoint(t)] * len(pieces))
+        events = [k for k, (*_, need) in enumerate(items) if need == "event"]
+        docs: dict[int, Doc] = {}
+        if gate is None:
+            docs.update(zip(events, _parse(nlp, [items[k][2] for k in events], batch_size,
+                                           entities=True), strict=True))
+        else:
+            tagged, needs = _confirm(nlp, gate, [items[k][2] for k in events],
+                                     [quoted[k] for k in events], batch_size)
+            for k, doc, need in zip(events, tagged, needs, strict=True):
+                items[k] = (*items[k][:3], need)
+                if need:
+                    docs[k] = doc
+        asked = [k for k, (*_, need) in enumerate(items) if need == "quote" and k not in docs]
+        docs.update(zip(asked, _parse(nlp, [items[k][2] for k in asked], batch_size,
+                                      entities=False), strict=True))
+        quotes = [docs[k] for k, (*_, need) in enumerate(items) if need == "quote"]
         named = [d for d in quotes if _names_outside_quotes(d)]
         if named and "ner" in nlp.pipe_names:
             ner = nlp.get_pipe("ner")
             list(ner.pipe(named, batch_size=batch_size))  # type: ignore[attr-defined]
         named_ids = {id(d) for d in named}
-        quote_docs = iter(quotes)
         per: list[list[Paragraph]] = [[] for _ in group]
-        for i, s, t, need in items:
+        for k, (i, s, t, need) in enumerate(items):
             if need == "event":
-                per[i].append(Paragraph(s, next(full), text=t))
+                per[i].append(Paragraph(s, docs[k], text=t))
             elif need == "quote":
-                doc = next(quote_docs)
-                per[i].append(Paragraph(s, doc, entities=id(doc) in named_ids, text=t))
+                per[i].append(Paragraph(s, docs[k], entities=id(docs[k]) in named_ids, text=t))
             else:
                 per[i].append(
                     Paragraph(s, _tokenized(nlp, t), parsed=False, entities=False, text=t)

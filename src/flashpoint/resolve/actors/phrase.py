@@ -133,6 +133,15 @@ class PhraseResolver:
 
     def bare_head(self, text: str) -> tuple[bool, HeadInfo] | None:
         """(definite, head) for a mention that is only determiners and one head noun."""
+        memo = self.reg.bare_heads  # the registry does not change: read each phrase once
+        if text in memo:
+            return memo[text]
+        if len(memo) >= 50_000:
+            memo.clear()
+        memo[text] = found = self._bare_head(text)
+        return found
+
+    def _bare_head(self, text: str) -> tuple[bool, HeadInfo] | None:
         segs = self.segments(_strip_wrappers(text))
         definite = False
         rest: list[Seg] = []

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from flashpoint.errors import Errors, FlashpointError
 from flashpoint.resolve.actors.build import REGISTRY_FILE
-from flashpoint.resolve.actors.lexicon import Lexicon
+from flashpoint.resolve.actors.lexicon import HeadInfo, Lexicon
 from flashpoint.resolve.actors.model import ActorEntry, ResolvedActor, StateInfo
 from flashpoint.resolve.actors.schema import entry_from_dict, read_entries
 from flashpoint.resolve.actors.text import (
@@ -72,6 +72,8 @@ class ActorRegistry:
         self._words: dict[str, list[Hit]] = {}
         self._acronyms: dict[str, list[Hit]] = {}
         self._resolved: dict[tuple[str, str | None], tuple[ResolvedActor, ...]] = {}
+        # bare-head readings of mentions ("the group" → definite, group), for coreference
+        self.bare_heads: dict[str, tuple[bool, HeadInfo] | None] = {}
         skeletons: dict[str, set[Target]] = {}
         skeleton_hits: dict[str, Hit] = {}
 
