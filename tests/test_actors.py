@@ -571,3 +571,13 @@ def test_a_surname_finds_its_full_name_in_unparsed_text() -> None:
     at = headline.text.rindex("Heyward")
     found = headline.resolve("Heyward", (at, at + 7), label="PERSON", speaker=True)
     assert found is not None and found.name == "Heyward"
+
+
+def test_a_surname_finds_a_full_name_with_initials_and_suffix() -> None:
+    text = ("James P. Kennedy Jr., the top federal prosecutor there, announced the charges.\n"
+            '"Threats are not speech," Kennedy said.')
+    doc = DocumentActors(text=text)
+    at = text.rindex("Kennedy")
+    found = doc.resolve("Kennedy", (at, at + len("Kennedy")), label="PERSON", speaker=True)
+    assert found is not None and found.kind == "person"
+    assert found.name.startswith("James P") and found.name.endswith("Kennedy Jr"), found.name

@@ -133,14 +133,17 @@ class DocumentActors:
         if not self.text or not _SURNAME.fullmatch(surname):
             return None
         before = self.text[max(0, span[0] - _LOOKBACK) : span[0]]
-        for match in reversed(list(re.finditer(rf"\b([A-Z][\w'’-]+)\s+{re.escape(surname)}\b",
-                                                before))):
+        # a given name, any middle initials, the surname and a generational suffix:
+        # "James P. Kennedy Jr."
+        named = re.compile(rf"\b([A-Z][\w'’-]+)((?:\s+[A-Z]\.)*)\s+{re.escape(surname)}\b"
+                           r"(,?\s+(?:Jr|Sr)\b\.?|\s+(?:II|III|IV)\b)?")
+        for match in reversed(list(named.finditer(before))):
             given = match.group(1)
             if fold(given) in _NOT_GIVEN_NAMES or self._phrase.is_pronoun(given):
                 continue
             if _title_case_line(before, match.start()):
                 continue  # "Republicans Are Following Trump": a headline capitalises every word
-            full = f"{given} {surname}"
+            full = match.group(0)
             found = self.registry.resolve(full, label="PERSON")
             if found is not None and found.kind == "person":
                 return found.with_match(surname, "coref", round(found.score * COREF_DISCOUNT, 3))
