@@ -81,6 +81,8 @@ def test_a_paragraph_that_quotes_someone_is_parsed_whole() -> None:
 def test_skipped_runs_are_tokenised_only() -> None:
     text = "Markets rose sharply.\n\nRebels attacked the town. Shops stayed shut all week."
     (parsed,) = parse_articles([Article("a", text, "a.txt")], gate=trigger_gate(load_model()))
+    # a skipped run is tokenised only when something reads its doc
+    assert [p.parsed_doc is None for p in parsed.paragraphs] == [True, False, True]
     flags = [(p.doc.text, p.parsed) for p in parsed.paragraphs]
     assert flags == [("Markets rose sharply.", False), ("Rebels attacked the town.", True),
                      ("Shops stayed shut all week.", False)]

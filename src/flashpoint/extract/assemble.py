@@ -351,6 +351,8 @@ class ArticleContext:
         paras = self.parsed.paragraphs
         idx = self.para_index(para)
         for p in reversed(paras[max(0, idx - 2) : idx + 1]):
+            if not p.parsed:
+                continue  # no subject without a parse
             cands = [
                 t
                 for t in p.doc
@@ -677,6 +679,8 @@ def _attach_casualties(
     for m in mentions:
         by_sent.setdefault(m.sent_span, []).append(m)
     for para in ctx.parsed.paragraphs:
+        if not para.parsed:
+            continue  # no mention there to own a figure
         for sent in para.doc.sents:
             s, e = para.offset(sent)
             figures = cas.find_casualties(ctx.text, s, e)
@@ -909,6 +913,8 @@ def _merge(
 def _attach_outcomes(ctx: ArticleContext, clusters: list[Cluster]) -> None:
     """Interceptions and damage reports go to the latest asserted attack before them."""
     for para in ctx.parsed.paragraphs:
+        if not para.parsed:
+            continue  # outcomes are marked while reading parsed sentences
         for i, kind in para.doc.user_data.get("fp_outcomes", []):
             tok = para.doc[i]
             pos = para.start + tok.idx

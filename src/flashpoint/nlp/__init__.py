@@ -52,21 +52,29 @@ class Paragraph:
     """A parsed paragraph (or a run of its sentences); ``start`` maps offsets into the text.
 
     ``parsed`` is False for a run the trigger gate let through with the tokenizer alone: its
-    doc has tokens and one sentence but no tags, lemmas, parse or entities. ``entities`` is
-    False for a parsed run that NER skipped: a quotation with no event word whose speaker, if
-    any, is not named there ("..., he said").
+    doc has tokens and one sentence but no tags, lemmas, parse or entities, and is only made
+    when something reads it (most never are). ``entities`` is False for a parsed run that NER
+    skipped: a quotation with no event word whose speaker, if any, is not named there
+    ("..., he said").
     """
 
     start: int
-    doc: Doc
+    parsed_doc: Doc | None  # None: an unparsed run, tokenised on first use of ``doc``
     parsed: bool = True
     entities: bool = True
     # the run's text, kept: ``Doc.text`` rebuilds it from a Token object per token each time
     text: str = ""
+    tokenizer: Language | None = None  # what tokenises an unparsed run
 
     def __post_init__(self) -> None:
-        if not self.text:
-            self.text = self.doc.text
+        if not self.text and self.parsed_doc is not None:
+            self.text = self.parsed_doc.text
+
+    @property
+    def doc(self) -> Doc:
+        if self.parsed_doc is None:
+            self.parsed_doc = _tokenized(self.tokenizer or load_model(), self.text)
+        return self.parsed_doc
 
     def offset(self, token_or_span: Token | Span) -> tuple[int, int]:
         if isinstance(token_or_span, Token):
@@ -316,6 +324,6 @@ def parse_articles(
                 per[i].append(Paragraph(s, docs[k], entities=id(docs[k]) in named_ids, text=t))
             else:
                 per[i].append(
-                    Paragraph(s, _tokenized(nlp, t), parsed=False, entities=False, text=t)
+                    Paragraph(s, None, parsed=False, entities=False, text=t, tokenizer=nlp)
                 )
         yield from (ParsedArticle(a, p) for a, p in zip(group, per, strict=True))
