@@ -14,6 +14,7 @@ from flashpoint.resolve.places import (
     resolve_place,
     resolve_places,
 )
+from flashpoint.resolve.places.matcher import currency_cues
 from flashpoint.resolve.places.names import admin_stem, core_key, loose_key, skeleton, strict_key
 from flashpoint.types import Location
 
@@ -334,3 +335,24 @@ def test_a_base_is_found_however_its_facility_is_worded() -> None:
     found = [text[s:e] for s, e in find_toponyms(text)]
     assert "Al Asad base" in found and "Bagram airfield" in found
     assert not any("Lincoln" in f for f in found)  # no base of that name: not a place
+
+
+def test_money_in_a_countrys_currency_is_weak_evidence_for_it() -> None:
+    """A town council counting in dollars is more likely the American Mansfield; in pounds, or
+    with nothing to go on, the larger English one."""
+    import re
+
+    text = ("Mansfield council backs {c}2.4 million loan. The Mansfield City Council voted on "
+            "Tuesday to borrow {c}2.4 million for a new fire station, and set aside {c}300,000 "
+            "for the Mansfield Public Library roof.")
+    found = {}
+    for sign in ("$", "£", ""):
+        t = text.format(c=sign)
+        spans = [(m.start(), m.end()) for m in re.finditer("Mansfield", t)]
+        locs = resolve_places(t, spans)
+        assert len({loc.country for loc in locs if loc}) == 1
+        found[sign] = locs[0].country if locs[0] else None
+    assert found == {"$": "USA", "£": "GBR", "": "GBR"}
+    # every amount counts once; a sign with no figure after it does not
+    assert currency_cues("It cost $5 and €7.50; US$3 more, not $ alone.") == {
+        "$": 1, "€": 1, "US$": 1}

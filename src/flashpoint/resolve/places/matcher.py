@@ -244,3 +244,28 @@ def country_cues(text: str, gz: Gazetteer) -> list[tuple[Span, str]]:
         if iso3 and not any(ts <= s < te for ts, te in taken):
             out.append(((s, e), iso3))
     return out
+
+
+# Money written with a currency sign: where the article counts its money is where it is, if
+# only weakly (the dollar is the currency of many countries, the euro of twenty).
+_EURO = ("AUT", "BEL", "HRV", "CYP", "EST", "FIN", "FRA", "DEU", "GRC", "IRL", "ITA", "LVA",
+         "LTU", "LUX", "MLT", "NLD", "PRT", "SVK", "SVN", "ESP")
+_CURRENCIES: dict[str, tuple[str, ...]] = {
+    "$": ("USA", "CAN", "AUS", "NZL"),
+    "US$": ("USA",), "C$": ("CAN",), "CA$": ("CAN",), "A$": ("AUS",), "AU$": ("AUS",),
+    "NZ$": ("NZL",), "HK$": ("HKG",), "S$": ("SGP",),
+    "£": ("GBR",), "€": _EURO, "₹": ("IND",),
+}
+_MONEY = re.compile(r"(?<![\w$])(US\$|CA?\$|AU?\$|NZ\$|HK\$|S\$|\$|£|€|₹)\s?\d")
+
+
+def currency_cues(text: str) -> dict[str, int]:
+    """Amounts of money by currency sign ("$12,680" → "$": 1), each sign counted per amount."""
+    counts: dict[str, int] = {}
+    for m in _MONEY.finditer(text):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    return counts
+
+
+def currency_countries(sign: str) -> tuple[str, ...]:
+    return _CURRENCIES.get(sign, ())

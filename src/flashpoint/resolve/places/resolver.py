@@ -50,6 +50,7 @@ KIND_CUE_BONUS = 1.5    # "the City of X", "X police", "X province": what kind o
 DOC_COUNTRY_EVIDENCE = 3.0  # doc_countries count like this many mentions...
 DOC_COUNTRY_BONUS = 1.5     # ...and add this, uncapped: the caller knows the article's country
 TEXT_CUE_WEIGHT = 0.5
+CURRENCY_CUE_WEIGHT, CURRENCY_CUE_CAP = 0.5, 1.5  # per amount of money in a country's currency
 BIG_CITY = 100_000
 # a post-office locality has no population figure: it ranks below the smallest listed town
 LOCALITY_PRIOR = 1.5
@@ -456,13 +457,19 @@ class _Resolver:
     # ---- document evidence --------------------------------------------------------------------
     def _text_cues(self) -> dict[str, float]:
         """Countries named or implied ("Iraqi") in text outside the given mentions."""
-        from .matcher import country_cues
+        from .matcher import country_cues, currency_countries, currency_cues
 
         covered = [m.span for m in self.mentions]
         ev: dict[str, float] = defaultdict(float)
         for (s, e), iso3 in country_cues(self.text, self.gz):
             if not any(cs <= s < ce or s <= cs < e for cs, ce in covered):
                 ev[iso3] += TEXT_CUE_WEIGHT
+        money: dict[str, float] = defaultdict(float)
+        for sign, n in currency_cues(self.text).items():
+            for iso3 in currency_countries(sign):
+                money[iso3] += CURRENCY_CUE_WEIGHT * n
+        for iso3, v in money.items():
+            ev[iso3] += min(v, CURRENCY_CUE_CAP)
         return {k: min(v, 2.0) for k, v in ev.items()}
 
     def evidence(self, text_cues: dict[str, float]) -> None:
