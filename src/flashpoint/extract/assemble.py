@@ -831,22 +831,22 @@ def _merge(
             told = owner[id(m.describes)]
             if _compatible(told, m, info, places=False)[0]:
                 target = told
-        if target is not None:
-            pass
-        elif m.anaphoric or m.possessive:
-            target = _antecedent(clusters, m, info)
-        elif (
-            m.type == "ASSAULT"
-            and m.modality == "asserted"
-            and not info.sources
-            and (
-                "casualty" in m.flags or (not info.targets and not (info.date and info.date.start))
-            )
-        ):
-            # "Three other soldiers were wounded", "the bombs began to explode": a toll or a
-            # detail with no perpetrator or date of its own elaborates the latest compatible
-            # attack; it is not a new event
-            target = _toll_antecedent(ctx, clusters, m, info)
+        if target is None:
+            if m.anaphoric or m.possessive:
+                target = _antecedent(clusters, m, info)
+            elif (
+                m.type == "ASSAULT"
+                and m.modality == "asserted"
+                and not info.sources
+                and (
+                    "casualty" in m.flags
+                    or (not info.targets and not (info.date and info.date.start))
+                )
+            ):
+                # "Three other soldiers were wounded", "the bombs began to explode": a toll or
+                # a detail with no perpetrator or date of its own elaborates the latest
+                # compatible attack; it is not a new event
+                target = _toll_antecedent(ctx, clusters, m, info)
         if target is None:
             best: tuple[int, Cluster] | None = None
             for c in clusters:

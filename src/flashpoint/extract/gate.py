@@ -55,6 +55,11 @@ def inflections(lemma: str) -> set[str]:
     return forms
 
 
+def _forms(lemma: str, irregular: dict[str, set[str]]) -> set[str]:
+    """Regular and the model's irregular forms of ``lemma``."""
+    return inflections(lemma) | irregular.get(lemma, set())
+
+
 def _pattern_groups(
     lex: Lexicon, irregular: dict[str, set[str]]
 ) -> Iterable[frozenset[frozenset[str]]]:
@@ -71,7 +76,7 @@ def _pattern_groups(
                 for v in values:
                     if isinstance(v, str):
                         v = v.lower()
-                        forms |= (inflections(v) | irregular.get(v, set())) if is_lemma else {v}
+                        forms |= _forms(v, irregular) if is_lemma else {v}
             if forms:
                 group.add(frozenset(forms))
         if group:
@@ -123,11 +128,12 @@ def _pos_rules(nlp: Language) -> list[tuple[frozenset[str] | None, frozenset[str
 
 
 def _trigger_tags(
-    lex: Lexicon, irregular: dict[str, set[str]], nlp: Language | None
+    lex: Lexicon, irregular: dict[str, set[str]], nlp: Language | None, unrestricted: set[str]
 ) -> dict[int, frozenset[int]]:
     """form → the fine tags under which the model may give it a POS one of its trigger
-    lemmas takes (as string ids). Only forms of single-word triggers are listed: anything
-    else (casualty words, parts of two-word triggers, pattern words) passes under any tag."""
+    lemmas takes (as string ids). Only forms of single-word triggers are listed: the
+    ``unrestricted`` ones (casualty words, parts of two-word triggers) and pattern words pass
+    under any tag."""
     if nlp is None or "tagger" not in nlp.pipe_names:
         return {}
     rules = _pos_rules(nlp)
@@ -139,12 +145,8 @@ def _trigger_tags(
         pos = set().union(*(d.pos for d in defs))
         if "NOUN" in pos:
             pos.add("PROPN")  # the extractor reads a proper noun as a noun
-        for form in inflections(lemma) | irregular.get(lemma, set()):
+        for form in _forms(lemma, irregular):
             wanted[form] |= pos
-    unrestricted = {w.lower() for w in lex.gate_words}
-    for _, second in lex.double:
-        for part in second.split():
-            unrestricted |= inflections(part) | irregular.get(part, set())
     out: dict[int, frozenset[int]] = {}
     for form, pos in wanted.items():
         if form in unrestricted:
@@ -202,15 +204,20 @@ class Gate:
 
 def build_gate(lex: Lexicon, extra: Iterable[str] = (), nlp: Language | None = None) -> Gate:
     irregular = _irregular_forms(nlp)
-    lemmas: set[str] = set(lex.single)
-    lemmas |= {second for _, second in lex.double}  # "air strike" needs "strike"
-    words: set[str] = {w.lower() for w in extra}
-    for lemma in lemmas:
+    # any tag will do for these: extra words (casualty words) and the parts of two-word
+    # triggers ("air strike" needs "strike")
+    unrestricted: set[str] = {w.lower() for w in extra}
+    for _, second in lex.double:
+        for part in second.split():
+            unrestricted |= _forms(part, irregular)
+    words = set(unrestricted)
+    for lemma in lex.single:
         for part in lemma.split():
-            words |= inflections(part) | irregular.get(part, set())
+            words |= _forms(part, irregular)
     patterns = tuple(set(_pattern_groups(lex, irregular)))
     groups = tuple(g for g in patterns if not any(s <= words for s in g))
-    return Gate(frozenset(words), groups, _trigger_tags(lex, irregular, nlp), patterns)
+    tags = _trigger_tags(lex, irregular, nlp, unrestricted)
+    return Gate(frozenset(words), groups, tags, patterns)
 
 
 @lru_cache(maxsize=4)

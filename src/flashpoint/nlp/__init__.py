@@ -197,6 +197,7 @@ def gated_pieces(start: int, text: str, gate: Gate) -> list[tuple[int, str, str]
 
 
 _QUOTE_MARKS = frozenset('"“”«»')
+_OPENING_MARKS = frozenset("“«")
 
 
 def _still_quoting(quoting: bool, sentence: str) -> bool:
@@ -210,8 +211,8 @@ def _names_outside_quotes(doc: Doc) -> bool:
     """Whether a proper noun stands outside the quotation marks: a speaker NER should name."""
     inside = False
     for tok in doc:
-        if tok.text in {"“", "”", '"', "«", "»"}:
-            inside = tok.text in {"“", "«"} or (tok.text == '"' and not inside)
+        if tok.text in _QUOTE_MARKS:
+            inside = tok.text in _OPENING_MARKS or (tok.text == '"' and not inside)
         elif tok.pos_ == "PROPN" and not inside:
             return True
     return False

@@ -74,7 +74,7 @@ class FastAttributeRuler:
         self.attrs = [normalize_token_attrs(nlp.vocab, p["attrs"]) for p in patterns]
         self.indices = [int(p.get("index", 0)) for p in patterns]
         # per column (position in the row), the rules found by the value there
-        self.index: list[dict[int, Indexed]] = [defaultdict(list) for _ in _COLUMNS]
+        index: list[defaultdict[int, Indexed]] = [defaultdict(list) for _ in _COLUMNS]
         self.anywhere: Indexed = []  # only NOT_IN tests: tried on every token
         self.matcher = Matcher(nlp.vocab)
         for rule, p in enumerate(patterns):
@@ -88,9 +88,8 @@ class FastAttributeRuler:
                     self.anywhere.append((rule, checks))
                     continue
                 for value in values:
-                    self.index[column][value].append((rule, checks))
-        self.index = [dict(table) for table in self.index]
-        self.columns = [(col, table) for col, table in enumerate(self.index) if table]
+                    index[column][value].append((rule, checks))
+        self.columns = [(col, dict(table)) for col, table in enumerate(index) if table]
 
     @staticmethod
     def _compile(

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from flashpoint.resolve.actors.lexicon import HeadInfo, TitleInfo
 from flashpoint.resolve.actors.model import ActorEntry, Method, ResolvedActor, StateInfo
-from flashpoint.resolve.actors.registry import ActorRegistry, Hit
+from flashpoint.resolve.actors.registry import MEMO_MAX, ActorRegistry, Hit
 from flashpoint.resolve.actors.text import Token, fold, is_acronym, make_token, tokenize
 from flashpoint.types import ActorKind
 
@@ -136,7 +136,7 @@ class PhraseResolver:
         memo = self.reg.bare_heads  # the registry does not change: read each phrase once
         if text in memo:
             return memo[text]
-        if len(memo) >= 50_000:
+        if len(memo) >= MEMO_MAX:
             memo.clear()
         memo[text] = found = self._bare_head(text)
         return found

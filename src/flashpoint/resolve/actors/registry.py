@@ -259,7 +259,7 @@ class ActorRegistry:
         key = (text, label)
         found = self._resolved.get(key)
         if found is None:
-            if len(self._resolved) >= _RESOLVED_MAX:
+            if len(self._resolved) >= MEMO_MAX:
                 self._resolved.clear()
             found = tuple(PhraseResolver(self).resolve_all(text, label=label))
             self._resolved[key] = found
@@ -272,7 +272,7 @@ class ActorRegistry:
         return dict(sorted(counts.items()))
 
 
-_RESOLVED_MAX = 50_000  # memoised phrases before the memo starts over (bounds a long run)
+MEMO_MAX = 50_000  # phrases a memo holds before it starts over (bounds a long run)
 
 _EMPTY: dict[str, Any] = {"states": [], "actors": [], "heads": {}, "titles": {},
                              "modifiers": {}}
