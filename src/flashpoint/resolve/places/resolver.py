@@ -394,20 +394,18 @@ class _Resolver:
         # "X, Qualifier" / "X (Qualifier)": the qualifier is another mention or an area name
         q = _QUALIFIER.match(self.text, e)
         quals: list[Place] = []
+        # the level of the mention's likeliest reading; a name with no candidate reads as a town
+        own_level = _level(max(m.cands, key=lambda c: c.base).place) if m.cands else "city"
         if q:
             other = self.by_start.get(q.start(1))
             if other is not None and other.cands:
                 top = max(other.cands, key=lambda c: c.base)
-                own_level = (_level(max(m.cands, key=lambda c: c.base).place) if m.cands
-                             else "city")
                 # "China, Japan" is a list, not a place and its qualifier
                 if own_level != _level(top.place):
                     quals = [c.place for c in other.cands if c.base >= top.base - 2.0]
             elif other is None:
                 # ... and "Egypt-US relations" pairs two countries: a qualifier names a larger
                 # area than the mention's likeliest reading
-                own_level = (_level(max(m.cands, key=lambda c: c.base).place) if m.cands
-                             else "city")
                 words = q.group(1).split()
                 for n in range(len(words), 0, -1):
                     quals = [a for a in self._areas_named(" ".join(words[:n]))
@@ -415,8 +413,7 @@ class _Resolver:
                     if quals:
                         break
         if quals and q and self._qualifies(m, q) and not any(
-                _contains(q_, c.place) for q_ in quals for c in m.cands) and (
-                not m.cands or _level(max(m.cands, key=lambda c: c.base).place) in _TOWN):
+                _contains(q_, c.place) for q_ in quals for c in m.cands) and own_level in _TOWN:
             # "Belgrade, Minn.", "Orient, Ohio": a town too small for the gazetteer, in a named
             # division; the division is a better answer than a namesake elsewhere
             area = next((a for a in quals if a.precision == "admin1"), None)
