@@ -15,7 +15,14 @@ from flashpoint.resolve.places import (
     resolve_places,
 )
 from flashpoint.resolve.places.matcher import currency_cues
-from flashpoint.resolve.places.names import admin_stem, core_key, loose_key, skeleton, strict_key
+from flashpoint.resolve.places.names import (
+    admin_stem,
+    core_key,
+    loose_key,
+    skeleton,
+    split_landmark,
+    strict_key,
+)
 from flashpoint.types import Location
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -54,6 +61,15 @@ def test_loose_key_unifies_article_and_facility_variants() -> None:
     assert core_key("Baghdad") is None
     assert admin_stem("Rapides Parish") == "rapides"
     assert admin_stem("Idlib province") == "idlib"
+
+
+def test_landmark_words_split_off_the_namesake() -> None:
+    assert split_landmark("Port of Los Angeles") == ("los angeles", "site")
+    assert split_landmark("St. Michael's Hospital") == ("saint michaels", "site")
+    assert split_landmark("the Catawba River") == ("catawba", "nature")
+    assert split_landmark("Lake Hartwell") == ("hartwell", "nature")
+    assert split_landmark("Rocky Mountain National Park") == ("rocky mountain", "nature")
+    assert split_landmark("River") is None and split_landmark("Baghdad") is None
 
 
 def test_skeleton_blocks_transliteration_variants() -> None:
@@ -285,6 +301,51 @@ def test_ambiguous_and_unknown_names_do_not_guess_a_city() -> None:
     assert loc is None or loc.precision in ("country", "admin1")
     assert resolve_place("Xyzzyqwerty") is None
     assert resolve_places("Nothing here.", []) == []
+
+
+def test_landmarks_are_located_by_the_place_they_are_named_after() -> None:
+    text = ("Cargo at the Port of Los Angeles fell, officials in Long Beach, California, said. "
+            "Flooding along the Kanawha River closed roads in Charleston, West Virginia.")
+    port, _, _, river, _, _ = resolve_places(text, spans(
+        text, "Port of Los Angeles", "Long Beach", "California", "Kanawha River", "Charleston",
+        "West Virginia"))
+    # a site stands in its town; a river only somewhere near its namesake
+    assert within(port, 34.05, -118.24, 25) and port is not None
+    assert port.precision == "city" and port.geonameid is None
+    assert port.name == "Port of Los Angeles"
+    assert within(river, 38.35, -81.63, 161) and river is not None
+    assert river.precision == "region" and river.country == "USA"
+
+
+def test_a_landmark_namesake_needs_support_from_the_text() -> None:
+    # Vancouver is in Canada and Washington; nothing in this text points to either country,
+    # and the gallery's namesake alone is no evidence
+    text = "Protesters gathered outside the Vancouver Art Gallery on Sunday."
+    assert resolve_places(text, spans(text, "Vancouver Art Gallery")) == [None]
+
+
+def test_unknown_names_stand_in_for_the_area_the_article_is_about() -> None:
+    text = ("Villagers in Zorbaville said the river rose overnight. Dayton and Columbus, Ohio, "
+            "also flooded, as did Toledo.")
+    unknown, *known = resolve_places(text, spans(text, "Zorbaville", "Dayton", "Columbus", "Ohio",
+                                                 "Toledo"))
+    assert all(loc is not None and loc.admin1 == "Ohio" for loc in known)
+    assert unknown is not None and unknown.feature == "context"
+    assert (unknown.precision, unknown.name, unknown.country) == ("admin1", "Ohio", "USA")
+    assert unknown.score <= 0.3 < min(loc.score for loc in known if loc is not None)
+    # places in two countries, neither dominant: no area stands in
+    text = "Zorbaville lies between Mosul, Iraq and Aleppo, Syria."
+    assert resolve_places(text, spans(text, "Zorbaville", "Mosul", "Iraq", "Aleppo", "Syria"))[0] \
+        is None
+    # the article's country alone, when the caller knows it and nothing else resolved
+    loc = resolve_places("Clashes in Zorbaville.", [(11, 21)], doc_countries=["SYR"])[0]
+    assert loc is not None and (loc.country, loc.precision) == ("SYR", "country")
+
+
+def test_common_words_are_not_place_names() -> None:
+    text = "Villagers said the area near Mosul, Iraq flooded."
+    area, mosul, _ = resolve_places(text, spans(text, "the area", "Mosul", "Iraq"))
+    assert area is None and mosul is not None and mosul.country == "IRQ"
 
 
 def test_location_serialises_to_the_contract() -> None:

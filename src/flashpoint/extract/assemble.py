@@ -70,6 +70,18 @@ PRECISION_RANK = {
     "sea": 4,
     "country": 5,
 }
+STAND_IN_RANK = 10  # an unknown name's stand-in area ranks after every place found by name
+
+
+def _place_rank(loc: Location) -> int:
+    return PRECISION_RANK.get(loc.precision, 9) + STAND_IN_RANK * (loc.feature == "context")
+
+
+def _located(loc: Location | None) -> bool:
+    """Whether a place was found by its name: a stand-in area says nothing about the event."""
+    return loc is not None and loc.feature != "context"
+
+
 DATE_RANK = {"day": 0, "week": 1, "range": 2, "month": 3, "year": 4, "unknown": 9}
 # Distance within which two resolved places count as the same, by the coarser precision.
 MERGE_KM = {
@@ -219,7 +231,7 @@ class ArticleContext:
                 loc = self._place_memo.get(span)
                 if loc is None:
                     continue
-                key = (int(modifier), PRECISION_RANK.get(loc.precision, 9), order, depth)
+                key = (int(modifier), _place_rank(loc), order, depth)
                 if best_key is None or key < best_key:
                     best, best_key = loc, key
         return best
@@ -768,7 +780,9 @@ def _compatible(
             and c.date.precision == info.date.precision == "day"
         )
         score += 2 if both_days else 1
-    p = places_agree(c.location, info.location)
+    # a stand-in area is not the event's own place: it neither splits nor joins events
+    p = places_agree(c.location if _located(c.location) else None,
+                     info.location if _located(info.location) else None)
     if p is False and places:
         return False, 0
     if p and c.location is not None and info.location is not None:
@@ -792,11 +806,8 @@ def _absorb(c: Cluster, m: Mention, info: MentionInfo) -> None:
         for a in getattr(info, role):
             if a.name not in _names(have):
                 have.append(a)
-    if info.location and (
-        c.location is None
-        or PRECISION_RANK.get(info.location.precision, 9)
-        < PRECISION_RANK.get(c.location.precision, 9)
-    ):
+    if info.location and (c.location is None or _place_rank(info.location) < _place_rank(
+            c.location)):
         c.location = info.location
     if info.date:
         if c.date is None:
@@ -1000,7 +1011,8 @@ def _choose_attribution(c: Cluster) -> Attribution | None:
         if info.attribution is None:
             continue
         weight = (
-            3 * bool(info.casualties) + bool(info.date and info.date.start) + bool(info.location)
+            3 * bool(info.casualties) + bool(info.date and info.date.start)
+            + _located(info.location)
         )
         weight += bool(info.date and info.date.time)
         if best is None or weight > best[0]:
@@ -1085,7 +1097,7 @@ def _to_event(ctx: ArticleContext, c: Cluster) -> Event:
         if (s, e) not in seen:
             seen.add((s, e))
             evidence.append(Evidence(art.id, s, e, ctx.text[s:e]))
-    filled = sum(bool(x) for x in (c.sources, c.targets, c.location, c.date))
+    filled = sum(bool(x) for x in (c.sources, c.targets, c.date)) + _located(c.location)
     confidence = min(
         0.95, 0.35 + 0.1 * filled + 0.05 * min(len(c.mentions), 3) + (0.05 if c.attribution else 0)
     )

@@ -244,5 +244,52 @@ def split_direction(text: str) -> tuple[tuple[float, float], str] | None:
     return DIRECTIONS[first], " ".join(rest)
 
 
+# Names of features the gazetteer lacks, built on a place's name: "Vancouver Art Gallery" stands
+# in Vancouver, "Catawba River" somewhere around Catawba. Kinds: "site" (a building or a public
+# space: the named place holds it), "nature" (water, relief, parks: near the named place at best).
+_LANDMARK_TAILS: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted(
+    ((tuple(words.split()), kind) for kind, words_list in (
+        ("site", (
+            "hospital", "medical center", "medical centre", "museum", "art gallery", "gallery",
+            "church", "cathedral", "chapel", "mosque", "temple", "synagogue", "university",
+            "college", "high school", "school", "stadium", "arena", "square", "plaza", "station",
+            "railway station", "train station", "bus station", "port", "harbor", "harbour", "zoo",
+            "market", "bridge", "hotel", "prison", "jail", "courthouse", "city hall", "town hall",
+            "memorial", "palace", "embassy", "consulate", "mall", "library", "theatre", "theater",
+            "area", "metro area", "metropolitan area", "city centre", "city center", "downtown")),
+        ("nature", (
+            "river", "creek", "brook", "lake", "lakes", "valley", "bay", "sound", "mountains",
+            "mountain", "hills", "hill", "falls", "delta", "island", "islands", "peninsula",
+            "canyon", "forest", "national forest", "park", "national park", "state park",
+            "wildlife refuge", "reservoir", "dam", "beach", "basin", "plateau", "gorge", "glacier",
+            "swamp", "marsh", "range", "coast", "national lakeshore", "national seashore")),
+    ) for words in words_list),
+    key=lambda item: -len(item[0])))
+_LANDMARK_HEADS: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted(
+    ((tuple(words.split()), kind) for kind, words_list in (
+        ("site", ("port of", "university of", "greater", "downtown", "central")),
+        ("nature", ("lake", "river", "mount", "gulf of", "bay of", "isle of", "lake of",
+                    "sea of", "upper", "lower")),
+    ) for words in words_list),
+    key=lambda item: -len(item[0])))
+
+
+def split_landmark(text: str) -> tuple[str, str] | None:
+    """"Port of Los Angeles" → ("los angeles", "site"); "Catawba River" → ("catawba",
+    "nature"); ``None`` when the name has no landmark word around a remainder."""
+    toks = strict_key(text).split()
+    if toks and toks[0] == "the":
+        toks = toks[1:]
+    for seq, kind in _LANDMARK_TAILS:
+        n = len(seq)
+        if len(toks) > n and tuple(toks[-n:]) == seq:
+            return " ".join(toks[:-n]), kind
+    for seq, kind in _LANDMARK_HEADS:
+        n = len(seq)
+        if len(toks) > n and tuple(toks[:n]) == seq:
+            return " ".join(toks[n:]), kind
+    return None
+
+
 def is_admin_word(token: str) -> bool:
     return token in _ADMIN_WORDS

@@ -9,6 +9,12 @@ confidence). Scores become probabilities; evidence is recomputed from them over 
 passes, so confident mentions steer ambiguous ones. A city-level answer without a clear winner is
 coarsened to the division or country its candidates share, or dropped, rather than guessed; a
 town the gazetteer lacks but the text qualifies ("Belgrade, Minn.") resolves to that division.
+
+Names the gazetteer lacks: a landmark built on a place's name ("Port of Los Angeles", "Kanawha
+River") is placed at that place when the text supports it, named as written and without a
+geonameid; any other unknown name in an article whose places share one division or country gets
+that area as a stand-in (``feature="context"``, score at most ``CONTEXT_SCORE``), as a human
+coder places an unknown village. Callers that weigh evidence should treat stand-ins as weak.
 """
 
 from __future__ import annotations
@@ -54,6 +60,8 @@ CURRENCY_CUE_WEIGHT, CURRENCY_CUE_CAP = 0.5, 1.5  # per amount of money in a cou
 BIG_CITY = 100_000
 # a post-office locality has no population figure: it ranks below the smallest listed town
 LOCALITY_PRIOR = 1.5
+LANDMARK_PENALTY = 1.0  # "Catawba River" read as Catawba: the name's remainder, not the name
+CONTEXT_SCORE = 0.3     # the score of an area that stands in for an unknown name, at most
 COARSEN_BELOW = 0.35    # city-level answers less probable than this are coarsened
 DROP_BELOW = 0.2
 MAX_CANDIDATES = 60
@@ -116,6 +124,7 @@ _FINE = frozenset({"city", "site", "admin2"})
 _TOWN = frozenset({"city", "site"})
 _WIDE = frozenset({"country", "region", "continent", "sea"})
 _TOWN_FEATURES = frozenset({"city", "capital", "locality"})
+CONTEXT_SHARE = 0.6  # the share of the article's places an area must hold to stand in
 
 
 @dataclass
@@ -137,6 +146,7 @@ class _Mention:
     group: str
     sentence: int
     cands: list[_Cand] = field(default_factory=list)
+    landmark: str | None = None  # "site"/"nature": candidates are for the name's remainder
     local_body: bool = False  # "X police", "X city council": a town the reader knows
 
 
@@ -284,6 +294,11 @@ def _people_place(x: Match, towns: bool) -> bool:
         x.place.precision in _ADMIN_PRECISIONS or x.place.feature in ("territory", "region"))
 
 
+def _namelike(surface: str) -> bool:
+    """A capital letter ("al-Tanf" too): a name, not "the area" (NER spans can be anything)."""
+    return any(ch.isupper() for ch in surface)
+
+
 def _clean_surface(surface: str) -> str:
     s = surface.strip().strip(",.;:\"“”()[]")
     s = re.sub(r"['’]s$", "", s)
@@ -317,6 +332,8 @@ class _Resolver:
 
     # ---- candidates and local cues ------------------------------------------------------------
     def candidates(self, m: _Mention) -> None:
+        if not _namelike(m.surface):
+            return  # "area" is an old name of Mundelein, Illinois; "the area" is not
         surface = _COUNTY_ABBREVIATION.sub(" County", m.surface)  # "Loudon Co."
         facility = nm.has_facility(surface)
         admin_word = nm.has_admin_word(surface) and not facility
@@ -340,6 +357,16 @@ class _Resolver:
             cands.append(_Cand(area, prior(area) + MATCH_BONUS["alternate"], "alternate"))
         if not any(c.base >= 6.0 for c in cands):
             cands += _direction_candidates(self.gz, m.surface)
+        if not any(x.kind in ("primary", "alternate", "loose") for x in matches) and (
+                lm := nm.split_landmark(m.surface)) is not None:
+            # "Port of Los Angeles", "Kanawha River": a feature the gazetteer lacks, located by
+            # the place it is named after
+            rest, m.landmark = lm
+            cands += [_Cand(x.place, prior(x.place, x.kind) + MATCH_BONUS[x.kind]
+                            - LANDMARK_PENALTY, "landmark")
+                      for x in self.gz.lookup(rest)
+                      if x.kind in ("primary", "alternate", "loose")
+                      and x.place.precision in ("city", "admin2", "admin1")]
         s, e = m.span
         raw = self.text[s:e].strip() + ("." if self.text[e:e + 1] == "." else "")
         if _TRUNCATION.fullmatch(raw.replace("..", ".")):
@@ -591,8 +618,20 @@ class _Resolver:
             return None
         best = max(m.cands, key=lambda c: c.score)
         place, score = best.place, best.prob
-        if best.kind == "fuzzy" and best.country_evidence < 0.5:
-            return None  # a near-miss spelling, and nothing else in the text points there
+        if best.kind in ("fuzzy", "landmark") and best.country_evidence < 0.5:
+            # a near-miss spelling or a feature's namesake, and nothing else in the text
+            # points there
+            return None
+        if best.kind == "landmark":
+            precision: PlacePrecision = (
+                "region" if m.landmark == "nature" or place.precision == "admin2"
+                else place.precision)
+            return Location(
+                text=self.text[m.span[0]:m.span[1]], name=m.surface, lat=place.lat,
+                lon=place.lon, country=place.country,
+                admin1=place.admin1 or (place.name if place.precision == "admin1" else None),
+                precision=precision, geonameid=None, span=m.span, score=score,
+                feature="landmark")
         if best.prob < COARSEN_BELOW and place.precision in _FINE:
             coarse = self._coarsen(m)
             if coarse is not None:
@@ -647,7 +686,52 @@ class _Resolver:
         cues = self._text_cues()
         for _ in range(PASSES - 1):
             self.evidence(cues)
-        return [self.decide(m) for m in self.mentions]
+        out = [self.decide(m) for m in self.mentions]
+        if any(loc is None for loc in out):
+            area = self._context_area(out)
+            if area is not None:
+                place, share = area
+                out = [loc if loc is not None or not _namelike(m.surface)
+                       else self._stand_in(m, place, share)
+                       for m, loc in zip(self.mentions, out, strict=True)]
+        return out
+
+    def _context_area(self, found: Sequence[Location | None]) -> tuple[Place, float] | None:
+        """The area the article's resolved places share: its first-level division when they
+        agree on one, else its country (or the caller's first country when none resolved)."""
+        by_country: dict[str, float] = defaultdict(float)
+        by_a1: dict[tuple[str, str], float] = defaultdict(float)
+        for loc in found:
+            if loc is None or loc.country is None:
+                continue
+            by_country[loc.country] += loc.score
+            if loc.admin1 and loc.precision not in ("country", "region"):
+                by_a1[(loc.country, loc.admin1)] += loc.score
+        total = sum(by_country.values())
+        if not total:
+            first = next(iter(self.doc_countries), None)
+            country = self.gz.country(first) if first else None
+            return (country, 0.5) if country is not None else None
+        iso3, mass = max(by_country.items(), key=lambda kv: kv[1])
+        if mass / total < CONTEXT_SHARE:
+            return None
+        inside = {k: v for k, v in by_a1.items() if k[0] == iso3}
+        if inside:
+            (_, a1), a1_mass = max(inside.items(), key=lambda kv: kv[1])
+            if a1_mass / mass >= CONTEXT_SHARE and (area := self.gz.admin1(iso3, a1)):
+                return area, a1_mass / total
+        country = self.gz.country(iso3)
+        return (country, mass / total) if country is not None else None
+
+    def _stand_in(self, m: _Mention, area: Place, share: float) -> Location:
+        """An unknown name in an article about one area: that area, at its own precision and a
+        low score, rather than nothing (how human coders place an unknown village)."""
+        return Location(
+            text=self.text[m.span[0]:m.span[1]], name=area.name, lat=area.lat, lon=area.lon,
+            country=area.country,
+            admin1=area.admin1 or (area.name if area.precision == "admin1" else None),
+            precision=area.precision, geonameid=area.geonameid, span=m.span,
+            score=CONTEXT_SCORE * share, feature="context")
 
 
 def resolve_places(text: str, mentions: Sequence[Span], *, doc_countries: Sequence[str] = (),
