@@ -388,6 +388,9 @@ def test_tr_news_sample_accuracy_floor() -> None:
     assert report["acc_161km"] >= 0.90
     assert report["country_acc"] >= 0.95
     assert report["median_km"] < 25
+    # the gold's GeoNames ids are read: most answers are the very same GeoNames entry
+    assert report["entity_acc"] > 0.6
+    assert report["acc_161km_or_same_entity"] >= report["acc_161km"]
 
 
 def test_a_base_is_found_however_its_facility_is_worded() -> None:
