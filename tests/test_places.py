@@ -14,7 +14,7 @@ from flashpoint.resolve.places import (
     resolve_place,
     resolve_places,
 )
-from flashpoint.resolve.places.matcher import currency_cues
+from flashpoint.resolve.places.matcher import currency_cues, phone_cues
 from flashpoint.resolve.places.names import (
     admin_stem,
     core_key,
@@ -420,3 +420,63 @@ def test_money_in_a_countrys_currency_is_weak_evidence_for_it() -> None:
     # every amount counts once; a sign with no figure after it does not
     assert currency_cues("It cost $5 and €7.50; US$3 more, not $ alone.") == {
         "$": 1, "€": 1, "US$": 1}
+
+
+def test_a_list_closed_by_counties_names_counties() -> None:
+    text = ("Flood warnings cover parts of Becker, Clay, Douglas, Grant, Mahnomen and Wilkin "
+            "counties in Minnesota.")
+    names = ("Becker", "Clay", "Douglas", "Grant", "Mahnomen", "Wilkin", "Minnesota")
+    grant = resolve_places(text, spans(text, *names))[3]
+    # not the town of Grant, Minn. (a larger place than the county)
+    assert grant is not None and grant.precision == "admin2" and grant.admin1 == "Minnesota"
+
+
+def test_a_north_american_phone_number_is_weak_evidence_for_the_us_and_canada() -> None:
+    assert phone_cues("Call (908) 782-6983, 304-399-6500 or 986-8456; not 2009-2010, "
+                      "1981-87 or 20500-0001.") == 3
+    text = "Elks plan a comedy show. Tickets cost $35 at the lodge in Flemington"
+    # a dollar amount alone leaves Flemington, Victoria, the larger; a phone number settles it
+    found = [resolve_places(t, spans(t, "Flemington"))[0]
+             for t in (text + ".", text + "; call (908) 782-6983.")]
+    assert [(x.country, x.admin1) if x else None for x in found] == [
+        ("AUS", "Victoria"), ("USA", "New Jersey")]
+
+
+def test_a_persons_first_name_is_no_qualifier() -> None:
+    text = ("Associated Press writers Philip Issa in Beirut, Vladimir Isachenkov in Moscow and "
+            "Ayse Wieting in Istanbul contributed.")
+    beirut = resolve_places(text, spans(text, "Beirut"))[0]
+    assert beirut is not None and beirut.country == "LBN"  # not Vladimir Oblast
+
+
+def test_a_misspelling_does_not_lead_the_article_elsewhere() -> None:
+    # "Headington" is not in the gazetteer: its near miss Haddington, Pa. must not pull Oxford
+    # to Pennsylvania
+    text = ("An asylum seeker who lived in Gladstone Road, Headington, Oxford, was jailed. "
+            "Oxford Crown Court heard she arrived in the UK from Nairobi.")
+    locs = resolve_places(text, spans(text, "Headington", "Oxford", "Oxford"))
+    assert [x.country if x else None for x in locs[1:]] == ["GBR", "GBR"]
+    # a near miss needs more than one dollar amount to be trusted
+    text = "Swimming in the Swat Valley resumed, officials in Pakistan said. Visitors paid $20."
+    assert resolve_places(text, spans(text, "Swat Valley"))[0] is None  # not Sweet Valley, Pa.
+
+
+def test_a_named_countrys_capital_outranks_a_foreign_namesake() -> None:
+    text = ("The former spy lives in Surrey, England. He was hired by a firm in Washington to "
+            "look into the candidate, U.S. officials said.")
+    washington = resolve_places(text, spans(text, "Surrey", "England", "Washington", "U.S."))[2]
+    assert washington is not None and washington.admin1 == "Washington, D.C."
+
+
+def test_a_small_foreign_namesake_yields_to_the_articles_country() -> None:
+    text = ("Cholera has spread in Nyanza province, Kenya's health ministry said. Kisumu and Homa "
+            "Bay have the most cases, and Nairobi has sent doctors.")
+    nyanza = resolve_places(text, spans(text, "Nyanza", "Kenya", "Kisumu", "Homa Bay",
+                                        "Nairobi"))[0]
+    # the gazetteer knows only Nyanza, Rwanda: the country the article is about is safer
+    assert nyanza is not None and nyanza.country == "KEN" and nyanza.precision == "country"
+    # ... but a town near that country is cross-border news, not a gap
+    text = ("Russian forces pressed on Bakhmut on Tuesday, Moscow said. Russia's defence ministry "
+            "claimed gains near the town.")
+    bakhmut = resolve_places(text, spans(text, "Bakhmut", "Moscow", "Russia"))[0]
+    assert bakhmut is not None and bakhmut.country == "UKR" and bakhmut.precision == "city"

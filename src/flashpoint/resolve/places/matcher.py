@@ -269,3 +269,15 @@ def currency_cues(text: str) -> dict[str, int]:
 
 def currency_countries(sign: str) -> tuple[str, ...]:
     return _CURRENCIES.get(sign, ())
+
+
+# A telephone number written the North American way, "(908) 782-6983" or "304-399-6500", places
+# the article in the United States or Canada as weakly as a dollar amount does.
+_NANP_PHONE = re.compile(
+    r"(?<![\d-])(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[-.])?[2-9]\d{2}-\d{4}(?![\d-])")
+NANP_COUNTRIES = ("USA", "CAN")
+
+
+def phone_cues(text: str) -> int:
+    """How many North American telephone numbers ``text`` gives."""
+    return sum(1 for _ in _NANP_PHONE.finditer(text))

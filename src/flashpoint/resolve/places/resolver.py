@@ -30,12 +30,21 @@ from dataclasses import dataclass, field
 from flashpoint.types import Location, PlacePrecision, Span
 
 from . import names as nm
-from .gazetteer import CURATED_FEATURES, SITE_FEATURES, WATER_FEATURES, Gazetteer, Match, Place
+from .gazetteer import (
+    CURATED_FEATURES,
+    SITE_FEATURES,
+    WATER_FEATURES,
+    Gazetteer,
+    Match,
+    Place,
+    haversine_km,
+)
 
 # --- weights (log10 units; one unit = a tenfold population ratio) -----------------------------
 MATCH_BONUS = {"primary": 1.0, "alternate": 0.3, "loose": 0.0, "stem": -0.5, "core": -0.5}
 STEM_BESIDE_EXACT = -1.5  # "Plymouth County" names a county: not the district called Plymouth
 FUZZY_BONUS = -2.0      # minus 10 × (1 - similarity)
+FUZZY_MIN_EVIDENCE = 1.0  # country evidence a near-miss spelling needs to be trusted
 # Evidence bonuses are W × min(ln(1 + evidence), CAP): a few mentions of a country settle which
 # Alexandria is meant, but no amount of US context turns "Moscow" into Moscow, Idaho, without
 # evidence at the state level.
@@ -44,6 +53,10 @@ CAP_COUNTRY_LOCAL = 2.5
 W_ADMIN1, CAP_ADMIN1 = 2.0, 1.6
 W_ADMIN2, CAP_ADMIN2 = 1.5, 1.2
 W_NEAR, CAP_NEAR = 1.5, 2.0  # × closeness to the other mentions' likely readings
+# Division, county and proximity evidence mostly restate one another (a co-mentioned town lies in
+# the division, the county and the neighbourhood at once): the strongest counts in full, the
+# others at this share
+OVERLAP = 0.8
 # Context may overturn a prior by at most this much (tuned on LGL: local news needs strong
 # context; Alexandria, Louisiana must beat Alexandria, Egypt).
 EVIDENCE_CAP = 8.0
@@ -57,6 +70,7 @@ DOC_COUNTRY_EVIDENCE = 3.0  # doc_countries count like this many mentions...
 DOC_COUNTRY_BONUS = 1.5     # ...and add this, uncapped: the caller knows the article's country
 TEXT_CUE_WEIGHT = 0.5
 CURRENCY_CUE_WEIGHT, CURRENCY_CUE_CAP = 0.5, 1.5  # per amount of money in a country's currency
+PHONE_CUE_WEIGHT = 0.5  # per North American telephone number, within the same cap
 BIG_CITY = 100_000
 # a post-office locality has no population figure: it ranks below the smallest listed town
 LOCALITY_PRIOR = 1.5
@@ -64,6 +78,10 @@ LANDMARK_PENALTY = 1.0  # "Catawba River" read as Catawba: the name's remainder,
 CONTEXT_SCORE = 0.3     # the score of an area that stands in for an unknown name, at most
 COARSEN_BELOW = 0.35    # city-level answers less probable than this are coarsened
 DROP_BELOW = 0.2
+# A small town read in a country nothing else in the text supports (evidence below the first
+# figure) while the text points to another (at least the second figure) from more than this far
+# outside its box is coarsened to that country
+FOREIGN_MAX_EVIDENCE, FOREIGN_MIN_OTHER, FOREIGN_MIN_KM = 0.3, 2.0, 300.0
 MAX_CANDIDATES = 60
 PASSES = 7
 # each pass keeps this share of the previous probabilities: two ambiguous mentions updated at once
@@ -118,6 +136,12 @@ _ADMIN_AFTER = re.compile(
     r"\s*(?:province|Province|state|State(?! (?:Department|University|College|Police))|"
     r"county|County|region|Region|governorate|Governorate|oblast|Oblast|prefecture|"
     r"Prefecture|parish|Parish|district|District|territory|Territory)\b")
+# "Clarke, Madison, Oconee and Oglethorpe counties": a list that a plural area noun closes names
+# areas in every item
+_ADMIN_LIST_AFTER = re.compile(
+    r"(?:\s*(?:,|/|&|,?\s+and|,?\s+or)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})*"
+    r"\s+(?:counties|Counties|parishes|Parishes|provinces|Provinces|governorates|Governorates|"
+    r"districts|Districts|oblasts|prefectures|regions)\b")
 _ADMIN_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Rr]egion|[Gg]overnorate) of\s+$")
 _ADMIN_PRECISIONS = frozenset({"admin1", "admin2", "country"})
 _FINE = frozenset({"city", "site", "admin2"})
@@ -148,6 +172,8 @@ class _Mention:
     cands: list[_Cand] = field(default_factory=list)
     landmark: str | None = None  # "site"/"nature": candidates are for the name's remainder
     local_body: bool = False  # "X police", "X city council": a town the reader knows
+    # the country the rest of the article points to most, and how strongly
+    article_country: tuple[str, float] | None = None
 
 
 def prior(place: Place, kind: str = "primary") -> float:
@@ -240,6 +266,16 @@ def _closeness(p: Place, others: list[list[tuple[float, float, float]]]) -> floa
                 best = max(best, prob * (1.0 - math.sqrt(d2) / NEAR_KM))
         total += best
     return total
+
+
+def _km_outside(area: Place, p: Place) -> float:
+    """How far ``p`` lies outside the bounding box of ``area`` (0 inside or without a box)."""
+    if area.extent is None:
+        return 0.0
+    s, w, n, e = area.extent
+    if w > e:  # the box crosses the antimeridian
+        return 0.0
+    return haversine_km(p.lat, p.lon, min(max(p.lat, s), n), min(max(p.lon, w), e))
 
 
 def _sentences(text: str) -> list[int]:
@@ -434,9 +470,13 @@ class _Resolver:
                 # ... and "Egypt-US relations" pairs two countries: a qualifier names a larger
                 # area than the mention's likeliest reading
                 words = q.group(1).split()
+                countries = {c.place.country for c in m.cands}
                 for n in range(len(words), 0, -1):
                     quals = [a for a in self._areas_named(" ".join(words[:n]))
-                             if _level(a) != own_level]
+                             if _level(a) != own_level
+                             # "Beirut, Vladimir Isachenkov": the first words of a longer name
+                             # qualify only a name with readings in that area's country
+                             and (n == len(words) or a.country in countries)]
                     if quals:
                         break
         if quals and q and self._qualifies(m, q) and not any(
@@ -460,7 +500,8 @@ class _Resolver:
         before, after = self.text[max(0, s - 20):s], self.text[e:e + 30]
         m.local_body = bool(_CITY_AFTER.match(after))
         city_cue = bool(_CITY_BEFORE.search(before)) or m.local_body
-        admin_cue = bool(_ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after))
+        admin_cue = bool(_ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after)
+                         or _ADMIN_LIST_AFTER.match(self.text, e, min(len(self.text), e + 200)))
         for c in m.cands:
             if any(_contains(q_, c.place) for q_ in quals):
                 c.local += QUALIFIER_BONUS
@@ -481,7 +522,13 @@ class _Resolver:
     # ---- document evidence --------------------------------------------------------------------
     def _text_cues(self) -> dict[str, float]:
         """Countries named or implied ("Iraqi") in text outside the given mentions."""
-        from .matcher import country_cues, currency_countries, currency_cues
+        from .matcher import (
+            NANP_COUNTRIES,
+            country_cues,
+            currency_countries,
+            currency_cues,
+            phone_cues,
+        )
 
         covered = [m.span for m in self.mentions]
         ev: dict[str, float] = defaultdict(float)
@@ -492,6 +539,8 @@ class _Resolver:
         for sign, n in currency_cues(self.text).items():
             for iso3 in currency_countries(sign):
                 money[iso3] += CURRENCY_CUE_WEIGHT * n
+        for iso3 in NANP_COUNTRIES:
+            money[iso3] += PHONE_CUE_WEIGHT * phone_cues(self.text)
         for iso3, v in money.items():
             ev[iso3] += min(v, CURRENCY_CUE_CAP)
         return {k: min(v, 2.0) for k, v in ev.items()}
@@ -503,13 +552,18 @@ class _Resolver:
         contrib: dict[str, tuple[dict[object, float], ...]] = {}
         for g, ms in groups.items():
             per: tuple[dict[object, float], ...] = (defaultdict(float), defaultdict(float),
-                                                   defaultdict(float))
+                                                   defaultdict(float), defaultdict(float))
             for m in ms:
                 for c in m.cands:
                     p = c.place
-                    if not p.country or c.prob < 0.01:
+                    # a near-miss spelling is a guess: it may follow the article's other places
+                    # but must not lead them ("Headington" read as Haddington, Pa., would
+                    # otherwise pull "Oxford" to Pennsylvania)
+                    if not p.country or c.prob < 0.01 or c.kind == "fuzzy":
                         continue
                     per[0][p.country] += c.prob
+                    if p.precision == "country":
+                        per[3][p.country] += c.prob
                     if p.admin1:
                         per[1][(p.country, p.admin1)] += c.prob
                     elif p.precision == "admin1" or p.feature == "territory":
@@ -524,7 +578,7 @@ class _Resolver:
             pts: dict[int, tuple[float, float, float]] = {}
             for m in ms:
                 for c in m.cands:
-                    if c.prob >= 0.05 and c.place.precision in _FINE:
+                    if c.prob >= 0.05 and c.place.precision in _FINE and c.kind != "fuzzy":
                         old = pts.get(c.place.id)
                         if old is None or c.prob > old[2]:
                             pts[c.place.id] = (c.place.lat, c.place.lon, c.prob)
@@ -544,35 +598,54 @@ class _Resolver:
             country_ev: dict[object, float] = defaultdict(float)
             a1_ev: dict[object, float] = defaultdict(float)
             a2_ev: dict[object, float] = defaultdict(float)
+            named_ev: dict[object, float] = defaultdict(float)
             sents = {m.sentence for m in ms}
             for g2, ms2 in groups.items():
                 if g2 == g:
                     continue
                 weight = 1.0 + (1.0 if any(m2.sentence in sents for m2 in ms2) else 0.0)
                 weight /= len(ms2) ** 0.5  # repeated mentions count, with diminishing returns
-                for ev, part in zip((country_ev, a1_ev, a2_ev), contrib[g2], strict=True):
+                for ev, part in zip((country_ev, a1_ev, a2_ev, named_ev), contrib[g2],
+                                    strict=True):
                     for k, v in part.items():
                         ev[k] += weight * v
             for iso3, v in text_cues.items():
                 country_ev[iso3] += v
+            if country_ev:
+                # what the text itself is about, before the caller's hint (a paper's own
+                # country is not where every small town it reports on lies)
+                lead_cc, lead_ev = max(country_ev.items(), key=lambda kv: kv[1])
+                for m in ms:
+                    m.article_country = (str(lead_cc), lead_ev)
             for iso3, weight in self.doc_countries.items():
                 country_ev[iso3] += DOC_COUNTRY_EVIDENCE * weight
             near = [pts for g2, pts in spots.items() if g2 != g and pts]
             for m in ms:
+                # "in France ... Paris": a name that a named country's capital bears reads in
+                # that country, as a division's towns read where it is named (all readings in
+                # that country gain alike: the capital does not outrank Washington State)
+                capitals = {c.place.country: W_ADMIN1 * min(
+                    CAP_ADMIN1, math.log1p(named_ev.get(c.place.country, 0.0)))
+                    for c in m.cands if c.place.feature == "capital" and c.place.country}
                 sub: dict[int, float] = {}
                 for c in m.cands:
                     p = c.place
-                    inner = 0.0  # evidence below the country: division, county, proximity
+                    # evidence below the country: division, county, proximity
+                    parts = [0.0, 0.0, 0.0]
                     if p.country:
                         a1 = p.admin1 or (p.name if p.precision == "admin1" else None)
                         if a1 and p.precision != "country":
-                            inner += W_ADMIN1 * min(CAP_ADMIN1,
-                                                    math.log1p(a1_ev.get((p.country, a1), 0.0)))
+                            parts[0] = W_ADMIN1 * min(CAP_ADMIN1,
+                                                      math.log1p(a1_ev.get((p.country, a1), 0.0)))
+                        if p.country in capitals:
+                            parts[0] = max(parts[0], capitals[p.country])
                         if p.admin2:
-                            inner += W_ADMIN2 * min(CAP_ADMIN2, math.log1p(
+                            parts[1] = W_ADMIN2 * min(CAP_ADMIN2, math.log1p(
                                 a2_ev.get((p.country, p.admin1, p.admin2), 0.0)))
                     if near and p.precision in _FINE:
-                        inner += W_NEAR * min(CAP_NEAR, _closeness(p, near))
+                        parts[2] = W_NEAR * min(CAP_NEAR, _closeness(p, near))
+                    top_part = max(parts)
+                    inner = top_part + OVERLAP * (sum(parts) - top_part)
                     sub[id(c)] = inner
                 for c in m.cands:
                     p = c.place
@@ -618,11 +691,15 @@ class _Resolver:
             return None
         best = max(m.cands, key=lambda c: c.score)
         place, score = best.place, best.prob
-        if best.kind in ("fuzzy", "landmark") and best.country_evidence < 0.5:
-            # a near-miss spelling or a feature's namesake, and nothing else in the text
-            # points there
+        if best.kind == "fuzzy" and (best.country_evidence < FUZZY_MIN_EVIDENCE
+                                     or place.feature == "locality"):
+            # a near-miss spelling, and too little else in the text points there (one dollar
+            # amount does not make "Plum Island" Palm Island, Queensland); a post-office
+            # locality is too obscure to be what a misspelt name meant
             return None
         if best.kind == "landmark":
+            if best.country_evidence < 0.5:
+                return None  # a feature's namesake, and nothing else in the text points there
             precision: PlacePrecision = (
                 "region" if m.landmark == "nature" or place.precision == "admin2"
                 else place.precision)
@@ -632,7 +709,20 @@ class _Resolver:
                 admin1=place.admin1 or (place.name if place.precision == "admin1" else None),
                 precision=precision, geonameid=None, span=m.span, score=score,
                 feature="landmark")
-        if best.prob < COARSEN_BELOW and place.precision in _FINE:
+        if (m.article_country is not None and place.precision in _FINE
+                and place.feature != "capital" and place.population < BIG_CITY
+                and best.country_evidence < FOREIGN_MAX_EVIDENCE
+                and best.local < POSSESSIVE_BONUS  # "Stroud, Ontario": the text places it
+                and m.article_country[1] >= FOREIGN_MIN_OTHER
+                and m.article_country[0] != place.country
+                and (country := self.gz.country(m.article_country[0])) is not None
+                and _km_outside(country, place) > FOREIGN_MIN_KM):
+            # "Nyanza province" in an article about Kenya: a small namesake far from the country
+            # the article is about, in a country nothing else in the text points to, is a gap
+            # in the gazetteer, not that town; the article's country is the safer answer (a
+            # town near it, as Bakhmut in a report from Moscow, is cross-border news)
+            place, score = country, best.prob * 0.5
+        elif best.prob < COARSEN_BELOW and place.precision in _FINE:
             coarse = self._coarsen(m)
             if coarse is not None:
                 place, score = coarse
