@@ -14,7 +14,7 @@ from flashpoint.resolve.places import (
     resolve_place,
     resolve_places,
 )
-from flashpoint.resolve.places.matcher import currency_cues, phone_cues
+from flashpoint.resolve.places.matcher import area_code_place, currency_cues, phone_cues
 from flashpoint.resolve.places.names import (
     admin_stem,
     core_key,
@@ -433,13 +433,26 @@ def test_a_list_closed_by_counties_names_counties() -> None:
 
 def test_a_north_american_phone_number_is_weak_evidence_for_the_us_and_canada() -> None:
     assert phone_cues("Call (908) 782-6983, 304-399-6500 or 986-8456; not 2009-2010, "
-                      "1981-87 or 20500-0001.") == 3
+                      "1981-87 or 20500-0001.") == ["908", "304", ""]
+    assert area_code_place("519") == ("CAN", "Ontario")
+    assert area_code_place("304") == ("USA", "West Virginia")
+    assert area_code_place("876") == ("JAM", None) and area_code_place("800") is None
     text = "Elks plan a comedy show. Tickets cost $35 at the lodge in Flemington"
     # a dollar amount alone leaves Flemington, Victoria, the larger; a phone number settles it
     found = [resolve_places(t, spans(t, "Flemington"))[0]
              for t in (text + ".", text + "; call (908) 782-6983.")]
     assert [(x.country, x.admin1) if x else None for x in found] == [
         ("AUS", "Victoria"), ("USA", "New Jersey")]
+
+
+def test_an_area_code_names_the_state_or_province() -> None:
+    text = ("A man was stabbed at a banquet hall, London police say. Anyone with information "
+            "is asked to call London police at {}.")
+    found = [resolve_places(t, spans(t, "London", "London"))
+             for t in (text.format("519-661-5670"), text.format("020 7230 1212"))]
+    # Ontario's area code makes it London, Ontario; without it, London, England
+    assert [(x.country, x.admin1) if x else None for x in found[0]] == [("CAN", "Ontario")] * 2
+    assert [x.country if x else None for x in found[1]] == ["GBR"] * 2
 
 
 def test_a_persons_first_name_is_no_qualifier() -> None:

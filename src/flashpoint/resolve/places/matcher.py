@@ -14,6 +14,9 @@ import threading
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 from flashpoint.types import Span
 
@@ -271,13 +274,30 @@ def currency_countries(sign: str) -> tuple[str, ...]:
     return _CURRENCIES.get(sign, ())
 
 
-# A telephone number written the North American way, "(908) 782-6983" or "304-399-6500", places
-# the article in the United States or Canada as weakly as a dollar amount does.
+# A telephone number written the North American way, "(908) 782-6983" or "304-399-6500": its area
+# code names the state or province (local news prints the police's or the venue's number); a
+# number without one still places the article in the United States or Canada, as weakly as a
+# dollar amount does.
 _NANP_PHONE = re.compile(
-    r"(?<![\d-])(?:\([2-9]\d{2}\)\s?|[2-9]\d{2}[-.])?[2-9]\d{2}-\d{4}(?![\d-])")
+    r"(?<![\d-])(?:\(([2-9]\d{2})\)\s?|([2-9]\d{2})[-.])?[2-9]\d{2}-\d{4}(?![\d-])")
 NANP_COUNTRIES = ("USA", "CAN")
 
 
-def phone_cues(text: str) -> int:
-    """How many North American telephone numbers ``text`` gives."""
-    return sum(1 for _ in _NANP_PHONE.finditer(text))
+def phone_cues(text: str) -> list[str]:
+    """The area code of each North American telephone number in ``text`` ("" without one)."""
+    return [m.group(1) or m.group(2) or "" for m in _NANP_PHONE.finditer(text)]
+
+
+@lru_cache(maxsize=1)
+def _area_codes() -> dict[str, tuple[str, str | None]]:
+    path = Path(str(resources.files("flashpoint").joinpath("data", "places", "area_codes.tsv")))
+    out: dict[str, tuple[str, str | None]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines()[2:]:
+        code, iso3, admin1 = line.split("\t")
+        out[code] = (iso3, admin1 or None)
+    return out
+
+
+def area_code_place(code: str) -> tuple[str, str | None] | None:
+    """The country (ISO3) and state or province an area code serves; ``None`` if unknown."""
+    return _area_codes().get(code)

@@ -71,6 +71,9 @@ DOC_COUNTRY_BONUS = 1.5     # ...and add this, uncapped: the caller knows the ar
 TEXT_CUE_WEIGHT = 0.5
 CURRENCY_CUE_WEIGHT, CURRENCY_CUE_CAP = 0.5, 1.5  # per amount of money in a country's currency
 PHONE_CUE_WEIGHT = 0.5  # per North American telephone number, within the same cap
+# an area code counts like a mention of its state in the same sentence, and all of them together
+# at most like four (where division evidence saturates); LGL: weight 1.5 → 2 fixed 7, none broke
+PHONE_DIVISION_WEIGHT, PHONE_DIVISION_CAP = 2.0, 4.0
 BIG_CITY = 100_000
 # a post-office locality has no population figure: it ranks below the smallest listed town
 LOCALITY_PRIOR = 1.5
@@ -346,6 +349,7 @@ class _Resolver:
                  doc_countries: Sequence[str]) -> None:
         self.gz = gz
         self.text = text
+        self.division_cues: dict[tuple[str, str], float] = {}  # (ISO3, admin1) from the text
         # most relevant first: the first counts fully, the next ones less and less
         self.doc_countries: dict[str, float] = {}
         for rank, iso3 in enumerate(c for c in doc_countries if c):
@@ -524,6 +528,7 @@ class _Resolver:
         """Countries named or implied ("Iraqi") in text outside the given mentions."""
         from .matcher import (
             NANP_COUNTRIES,
+            area_code_place,
             country_cues,
             currency_countries,
             currency_cues,
@@ -539,8 +544,15 @@ class _Resolver:
         for sign, n in currency_cues(self.text).items():
             for iso3 in currency_countries(sign):
                 money[iso3] += CURRENCY_CUE_WEIGHT * n
-        for iso3 in NANP_COUNTRIES:
-            money[iso3] += PHONE_CUE_WEIGHT * phone_cues(self.text)
+        for code in phone_cues(self.text):
+            served = area_code_place(code)
+            for iso3 in (served[0],) if served else NANP_COUNTRIES:
+                money[iso3] += PHONE_CUE_WEIGHT
+            if served and served[1]:
+                # "call London police at 519-…": Ontario, as if the text had named it
+                key = (served[0], served[1])
+                self.division_cues[key] = min(PHONE_DIVISION_CAP, self.division_cues.get(
+                    key, 0.0) + PHONE_DIVISION_WEIGHT)
         for iso3, v in money.items():
             ev[iso3] += min(v, CURRENCY_CUE_CAP)
         return {k: min(v, 2.0) for k, v in ev.items()}
@@ -611,6 +623,8 @@ class _Resolver:
                         ev[k] += weight * v
             for iso3, v in text_cues.items():
                 country_ev[iso3] += v
+            for key, v in self.division_cues.items():
+                a1_ev[key] += v
             if country_ev:
                 # what the text itself is about, before the caller's hint (a paper's own
                 # country is not where every small town it reports on lies)
