@@ -342,6 +342,33 @@ def test_unknown_names_stand_in_for_the_area_the_article_is_about() -> None:
     assert loc is not None and (loc.country, loc.precision) == ("SYR", "country")
 
 
+def test_an_unknown_name_is_where_its_anchor_is() -> None:
+    text = ("The driver was taken to University Hospital in Columbia, Missouri. Trees fell at "
+            "Whittier's Penn Park, the Los Angeles County Fire Department said.")
+    hospital, columbia, _, whittier, park, _ = resolve_places(text, spans(
+        text, "University Hospital", "Columbia", "Missouri", "Whittier", "Penn Park",
+        "Los Angeles County"))
+    assert hospital is not None and columbia is not None and columbia.admin1 == "Missouri"
+    assert (hospital.lat, hospital.lon, hospital.feature) == (columbia.lat, columbia.lon,
+                                                              "context")
+    assert hospital.score < columbia.score
+    # "Penn Park" is not near a town called Penn: Whittier's park is in Whittier
+    assert park is not None and whittier is not None and park.name == whittier.name
+    # names of a list are not each other's anchors
+    text = "Floods hit Toledo, Zorbaville, Dayton and Columbus, Ohio."
+    _, unknown, dayton, _, _ = resolve_places(text, spans(text, "Toledo", "Zorbaville", "Dayton",
+                                                          "Columbus", "Ohio"))
+    assert dayton is not None and dayton.name == "Dayton"
+    assert unknown is not None and (unknown.name, unknown.precision) == ("Ohio", "admin1")
+
+
+def test_generic_words_are_no_landmark_namesake() -> None:
+    assert split_landmark("University Hospital") is None
+    assert split_landmark("Central Park") is None
+    assert split_landmark("Memorial Stadium") is None
+    assert split_landmark("Vancouver General Hospital") == ("vancouver general", "site")
+
+
 def test_common_words_are_not_place_names() -> None:
     text = "Villagers said the area near Mosul, Iraq flooded."
     area, mosul, _ = resolve_places(text, spans(text, "the area", "Mosul", "Iraq"))

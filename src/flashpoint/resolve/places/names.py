@@ -274,20 +274,29 @@ _LANDMARK_HEADS: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted(
     key=lambda item: -len(item[0])))
 
 
+# Words that name what an institution is, not where: "University Hospital", "Central Park",
+# "Memorial Stadium" are not built on a town's name
+_GENERIC = frozenset({
+    "university", "college", "general", "memorial", "regional", "community", "central",
+    "national", "state", "city", "county", "international", "main", "union", "grand", "royal",
+    "public", "childrens", "medical", "veterans", "federal", "municipal", "district", "new",
+    "old", "high", "great", "little", "big", "north", "south", "east", "west", "the", "of",
+    "and", "saint", "holy", "trinity", "victoria", "independence", "liberty", "freedom",
+    "peace", "olympic", "town", "village", "park", "lake", "river"})
+
+
 def split_landmark(text: str) -> tuple[str, str] | None:
     """"Port of Los Angeles" → ("los angeles", "site"); "Catawba River" → ("catawba",
     "nature"); ``None`` when the name has no landmark word around a remainder."""
     toks = strict_key(text).split()
     if toks and toks[0] == "the":
         toks = toks[1:]
-    for seq, kind in _LANDMARK_TAILS:
-        n = len(seq)
-        if len(toks) > n and tuple(toks[-n:]) == seq:
-            return " ".join(toks[:-n]), kind
-    for seq, kind in _LANDMARK_HEADS:
-        n = len(seq)
-        if len(toks) > n and tuple(toks[:n]) == seq:
-            return " ".join(toks[n:]), kind
+    for seqs, tail in ((_LANDMARK_TAILS, True), (_LANDMARK_HEADS, False)):
+        for seq, kind in seqs:
+            n = len(seq)
+            if len(toks) > n and tuple(toks[-n:] if tail else toks[:n]) == seq:
+                rest = toks[:-n] if tail else toks[n:]
+                return None if all(t in _GENERIC for t in rest) else (" ".join(rest), kind)
     return None
 
 

@@ -12,9 +12,11 @@ town the gazetteer lacks but the text qualifies ("Belgrade, Minn.") resolves to 
 
 Names the gazetteer lacks: a landmark built on a place's name ("Port of Los Angeles", "Kanawha
 River") is placed at that place when the text supports it, named as written and without a
-geonameid; any other unknown name in an article whose places share one division or country gets
-that area as a stand-in (``feature="context"``, score at most ``CONTEXT_SCORE``), as a human
-coder places an unknown village. Callers that weigh evidence should treat stand-ins as weak.
+geonameid. An unknown name anchored to a found place ("University Hospital in Columbia",
+"Whittier's Penn Park") stands in at that place; any other unknown name in an article whose
+places share one division or country gets that area as a stand-in, as a human coder places an
+unknown village. Stand-ins carry ``feature="context"`` and a low score (at most
+``ANCHOR_SCORE`` or ``CONTEXT_SCORE``): callers that weigh evidence should treat them as weak.
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ BIG_CITY = 100_000
 LOCALITY_PRIOR = 1.5
 LANDMARK_PENALTY = 1.0  # "Catawba River" read as Catawba: the name's remainder, not the name
 CONTEXT_SCORE = 0.3     # the score of an area that stands in for an unknown name, at most
+ANCHOR_SCORE = 0.5      # ... and of the place it is "in" ("X in Y"), times that place's score
 COARSEN_BELOW = 0.35    # city-level answers less probable than this are coarsened
 DROP_BELOW = 0.2
 # A small town read in a country nothing else in the text supports (evidence below the first
@@ -152,6 +155,11 @@ _TOWN = frozenset({"city", "site"})
 _WIDE = frozenset({"country", "region", "continent", "sea"})
 _TOWN_FEATURES = frozenset({"city", "capital", "locality"})
 CONTEXT_SHARE = 0.6  # the share of the article's places an area must hold to stand in
+# "X in Y", "Y's X" (and "X, Y", "X (Y)" read as qualifiers): the place that anchors an unknown
+# name X
+_ANCHOR_AFTER = re.compile(r"\s+(?:in|at|near|outside)\s+")
+_ANCHOR_BEFORE = re.compile(r"['’]s?\s+$")
+_ANCHORS = frozenset({"site", "city", "admin2", "admin1"})
 
 
 @dataclass
@@ -361,6 +369,7 @@ class _Resolver:
             sent = bisect.bisect_right(starts, s) - 1
             self.mentions.append(_Mention(i, (s, e), surface, nm.loose_key(surface), sent))
         self.by_start = {m.span[0]: m for m in self.mentions}
+        self.by_end = {m.span[1]: m for m in self.mentions}
         # list neighbours: mentions joined only by a comma, "and", "or"...
         self.neighbours: dict[int, list[_Mention]] = defaultdict(list)
         ordered = sorted(self.mentions, key=lambda m: m.span)
@@ -791,6 +800,10 @@ class _Resolver:
         for _ in range(PASSES - 1):
             self.evidence(cues)
         out = [self.decide(m) for m in self.mentions]
+        # "University Hospital in Columbia, Missouri", "Whittier's Penn Park": a name the
+        # gazetteer lacks, or a landmark whose namesake lies elsewhere, is where its anchor is
+        out = [self._anchored(m, out, loc) or loc
+               for m, loc in zip(self.mentions, out, strict=True)]
         if any(loc is None for loc in out):
             area = self._context_area(out)
             if area is not None:
@@ -799,6 +812,31 @@ class _Resolver:
                        else self._stand_in(m, place, share)
                        for m, loc in zip(self.mentions, out, strict=True)]
         return out
+
+    def _anchored(self, m: _Mention, found: Sequence[Location | None],
+                  loc: Location | None) -> Location | None:
+        if not _namelike(m.surface) or (loc is not None and loc.feature != "landmark"):
+            return None
+        s, e = m.span
+        anchor: _Mention | None = None
+        if (after := _ANCHOR_AFTER.match(self.text, e)) is not None:
+            anchor = self.by_start.get(after.end())
+        elif (q := _QUALIFIER.match(self.text, e)) is not None and self._qualifies(m, q):
+            anchor = self.by_start.get(q.start(1))  # "X, Y" and "X (Y)", not a list
+        if anchor is None and (before := _ANCHOR_BEFORE.search(self.text, max(0, s - 4), s)):
+            anchor = self.by_end.get(before.start())
+        if anchor is None or anchor.group == m.group:
+            return None
+        where = found[anchor.index]
+        if where is None or where.feature == "context" or where.precision not in _ANCHORS:
+            return None
+        if loc is not None and haversine_km(loc.lat, loc.lon, where.lat, where.lon) <= NEAR_KM / 5:
+            return None  # the landmark's namesake is by its anchor: keep the namesake
+        return Location(
+            text=self.text[s:e], name=where.name, lat=where.lat, lon=where.lon,
+            country=where.country, admin1=where.admin1, precision=where.precision,
+            geonameid=where.geonameid, span=m.span, score=ANCHOR_SCORE * where.score,
+            feature="context")
 
     def _context_area(self, found: Sequence[Location | None]) -> tuple[Place, float] | None:
         """The area the article's resolved places share: its first-level division when they
