@@ -472,6 +472,20 @@ def test_a_north_american_phone_number_is_weak_evidence_for_the_us_and_canada() 
         ("AUS", "Victoria"), ("USA", "New Jersey")]
 
 
+def test_a_list_of_states_is_no_town_and_its_qualifier() -> None:
+    text = ("Cases were reported in Tennessee, Texas, Utah, Virginia, Washington, West Virginia "
+            "and Wyoming. Others were in Dayton, Ohio, and Springfield, Ohio.")
+    names = ("Tennessee", "Texas", "Utah", "Virginia", "Washington", "West Virginia", "Wyoming",
+             "Dayton", "Ohio", "Springfield", "Ohio")
+    found = resolve_places(text, spans(text, *names))
+    washington, springfield = found[4], found[9]
+    assert washington is not None and washington.precision == "admin1"
+    assert washington.name == "Washington"
+    # alternating towns and states: each state still qualifies its town
+    assert springfield is not None and springfield.admin1 == "Ohio"
+    assert springfield.precision == "city"
+
+
 def test_an_area_code_names_the_state_or_province() -> None:
     text = ("A man was stabbed at a banquet hall, London police say. Anyone with information "
             "is asked to call London police at {}.")

@@ -460,6 +460,22 @@ class _Resolver:
         after = _LIST_AFTER.match(self.text, end)
         return after is None or after.end() not in self.by_start
 
+    def _in_list_of(self, m: _Mention, level: str) -> bool:
+        """Whether ``m`` stands in a list of three or more names, at least two thirds of the
+        others at ``level`` ("Dayton, Ohio, and Springfield, Ohio" alternates: no list)."""
+        seen, todo = {m.index}, [m]
+        while todo:
+            for nb in self.neighbours.get(todo.pop().index, ()):
+                if nb.index not in seen:
+                    seen.add(nb.index)
+                    todo.append(nb)
+        others = [self.mentions[i] for i in seen if i != m.index]
+        if len(others) < 2:
+            return False
+        at = sum(1 for o in others
+                 if o.cands and _level(max(o.cands, key=lambda c: c.base).place) == level)
+        return 3 * at >= 2 * len(others)
+
     def _areas_named(self, phrase: str) -> list[Place]:
         return [x.place for x in self.gz.lookup(phrase)
                 if x.kind != "fuzzy" and (x.place.precision in _ADMIN_PRECISIONS
@@ -492,6 +508,10 @@ class _Resolver:
                              and (n == len(words) or a.country in countries)]
                     if quals:
                         break
+        if quals and self._in_list_of(m, _level(quals[0])):
+            # "Virginia, Washington, West Virginia and Wyoming": a list of states, not the
+            # town of Washington in West Virginia
+            quals = []
         if quals and q and self._qualifies(m, q) and not any(
                 _contains(q_, c.place) for q_ in quals for c in m.cands) and own_level in _TOWN:
             # "Belgrade, Minn.", "Orient, Ohio": a town too small for the gazetteer, in a named
