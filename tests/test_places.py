@@ -354,6 +354,10 @@ def test_an_unknown_name_is_where_its_anchor_is() -> None:
     assert hospital.score < columbia.score
     # "Penn Park" is not near a town called Penn: Whittier's park is in Whittier
     assert park is not None and whittier is not None and park.name == whittier.name
+    text = "The cakes came from a bakery in the Zorbaville district of Baghdad, Iraq."
+    bakery, baghdad, _ = resolve_places(text, spans(text, "Zorbaville", "Baghdad", "Iraq"))
+    assert bakery is not None and baghdad is not None and bakery.name == baghdad.name
+    assert bakery.precision == "city"
     # names of a list are not each other's anchors
     text = "Floods hit Toledo, Zorbaville, Dayton and Columbus, Ohio."
     _, unknown, dayton, _, _ = resolve_places(text, spans(text, "Toledo", "Zorbaville", "Dayton",

@@ -155,9 +155,11 @@ _TOWN = frozenset({"city", "site"})
 _WIDE = frozenset({"country", "region", "continent", "sea"})
 _TOWN_FEATURES = frozenset({"city", "capital", "locality"})
 CONTEXT_SHARE = 0.6  # the share of the article's places an area must hold to stand in
-# "X in Y", "Y's X" (and "X, Y", "X (Y)" read as qualifiers): the place that anchors an unknown
-# name X
-_ANCHOR_AFTER = re.compile(r"\s+(?:in|at|near|outside)\s+")
+# "X in Y", "X district of Y", "Y's X" (and "X, Y", "X (Y)" read as qualifiers): the place that
+# anchors an unknown name X
+_ANCHOR_AFTER = re.compile(
+    r"(?:\s+(?:[Dd]istrict|[Nn]eighbou?rhood|[Qq]uarter|[Ss]uburb|[Aa]rea|[Ss]ection|[Vv]illage|"
+    r"[Tt]ownship|[Cc]amp|[Pp]ort|[Mm]ine))?\s+(?:in|at|near|outside|of)\s+(?:the\s+)?")
 _ANCHOR_BEFORE = re.compile(r"['’]s?\s+$")
 _ANCHORS = frozenset({"site", "city", "admin2", "admin1"})
 
