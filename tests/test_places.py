@@ -385,6 +385,10 @@ def test_location_serialises_to_the_contract() -> None:
     d = loc.to_dict()
     assert d["country"] == "IRQ" and d["precision"] == "city" and d["geonameid"]
     assert set(d) >= {"text", "name", "lat", "lon", "country", "admin1", "precision", "span"}
+    assert d["basis"] == "name"
+    text = "Clashes in Zorbaville and at the Port of Basra, Iraq."
+    found = resolve_places(text, spans(text, "Zorbaville", "Port of Basra", "Iraq"))
+    assert [x.to_dict()["basis"] if x else None for x in found] == ["context", "landmark", "name"]
 
 
 # ---- toponym spotting ---------------------------------------------------------------------------

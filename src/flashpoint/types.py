@@ -145,6 +145,9 @@ class Location:
             "geonameid": self.geonameid,
             "span": list(self.span) if self.span else None,
             "score": round(self.score, 3),
+            # how the place was found: by its name in the gazetteer, as a landmark built on a
+            # place's name, or as the area an unknown name stands in ("context")
+            "basis": self.feature if self.feature in ("landmark", "context") else "name",
         }
 
 
