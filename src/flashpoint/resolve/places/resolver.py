@@ -866,8 +866,8 @@ class _Resolver:
         by_country: dict[str, float] = defaultdict(float)
         by_a1: dict[tuple[str, str], float] = defaultdict(float)
         for loc in found:
-            if loc is None or loc.country is None:
-                continue
+            if loc is None or loc.country is None or loc.feature == "context":
+                continue  # a stand-in repeats its anchor
             by_country[loc.country] += loc.score
             if loc.admin1 and loc.precision not in ("country", "region"):
                 by_a1[(loc.country, loc.admin1)] += loc.score
