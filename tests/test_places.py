@@ -358,6 +358,12 @@ def test_an_unknown_name_is_where_its_anchor_is() -> None:
     bakery, baghdad, _ = resolve_places(text, spans(text, "Zorbaville", "Baghdad", "Iraq"))
     assert bakery is not None and baghdad is not None and bakery.name == baghdad.name
     assert bakery.precision == "city"
+    # ... and a list's last anchor holds for all its names
+    text = "Rebels shelled the villages of Zorbaville and Quuxtown in Idlib, Syria."
+    zorba, quux, idlib, _ = resolve_places(text, spans(text, "Zorbaville", "Quuxtown", "Idlib",
+                                                       "Syria"))
+    assert idlib is not None and idlib.country == "SYR"
+    assert zorba is not None and quux is not None and zorba.name == quux.name == idlib.name
     # names of a list are not each other's anchors
     text = "Floods hit Toledo, Zorbaville, Dayton and Columbus, Ohio."
     _, unknown, dayton, _, _ = resolve_places(text, spans(text, "Toledo", "Zorbaville", "Dayton",

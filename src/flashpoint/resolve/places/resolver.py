@@ -841,7 +841,13 @@ class _Resolver:
             return None
         s, e = m.span
         anchor: _Mention | None = None
-        if (after := _ANCHOR_AFTER.match(self.text, e)) is not None:
+        # "the villages of Foua and Kfraya in Idlib": the anchor of a list's last name
+        tail, seen = m, {m.index}
+        while (nxt := next((nb for nb in self.neighbours.get(tail.index, ())
+                            if nb.span[0] > tail.span[0] and nb.index not in seen), None)):
+            tail = nxt
+            seen.add(tail.index)
+        if (after := _ANCHOR_AFTER.match(self.text, tail.span[1])) is not None:
             anchor = self.by_start.get(after.end())
         elif (q := _QUALIFIER.match(self.text, e)) is not None and self._qualifies(m, q):
             anchor = self.by_start.get(q.start(1))  # "X, Y" and "X (Y)", not a list
