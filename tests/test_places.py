@@ -500,6 +500,16 @@ def test_a_list_of_states_is_no_town_and_its_qualifier() -> None:
     assert springfield.precision == "city"
 
 
+@pytest.mark.parametrize("text,precision", [
+    ("New York Gov. Andrew Cuomo declared an emergency.", "admin1"),
+    ("Snow fell across upstate New York on Monday.", "admin1"),
+    ("New York police said the suspect fled.", "city"),
+])
+def test_a_governor_or_upstate_makes_new_york_the_state(text: str, precision: str) -> None:
+    loc = resolve_places(text, spans(text, "New York"))[0]
+    assert loc is not None and loc.precision == precision
+
+
 def test_an_area_code_names_the_state_or_province() -> None:
     text = ("A man was stabbed at a banquet hall, London police say. Anyone with information "
             "is asked to call London police at {}.")

@@ -141,14 +141,19 @@ _CITY_AFTER = re.compile(
 _ADMIN_AFTER = re.compile(
     r"\s*(?:province|Province|state|State(?! (?:Department|University|College|Police))|"
     r"county|County|region|Region|governorate|Governorate|oblast|Oblast|prefecture|"
-    r"Prefecture|parish|Parish|district|District|territory|Territory)\b")
+    r"Prefecture|parish|Parish|district|District|territory|Territory|"
+    # a governor and a legislature belong to a state or province ("New York Gov. Cuomo")
+    r"Gov\.|Governor|governor|Lt\. Gov\.|Legislature|legislature|General Assembly|"
+    r"State Senate|state Senate|lawmakers|legislators)(?!\w)")
 # "Clarke, Madison, Oconee and Oglethorpe counties": a list that a plural area noun closes names
 # areas in every item
 _ADMIN_LIST_AFTER = re.compile(
     r"(?:\s*(?:,|/|&|,?\s+and|,?\s+or)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})*"
     r"\s+(?:counties|Counties|parishes|Parishes|provinces|Provinces|governorates|Governorates|"
     r"districts|Districts|oblasts|prefectures|regions)\b")
-_ADMIN_BEFORE = re.compile(r"\b(?:[Ss]tate|[Pp]rovince|[Rr]egion|[Gg]overnorate) of\s+$")
+_ADMIN_BEFORE = re.compile(
+    r"(?:\b(?:[Ss]tate|[Pp]rovince|[Rr]egion|[Gg]overnorate|[Gg]overnor) of|"
+    r"\b(?:[Uu]pstate|[Dd]ownstate))\s+$")
 _ADMIN_PRECISIONS = frozenset({"admin1", "admin2", "country"})
 _FINE = frozenset({"city", "site", "admin2"})
 _TOWN = frozenset({"city", "site"})
