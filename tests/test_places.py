@@ -510,6 +510,14 @@ def test_a_governor_or_upstate_makes_new_york_the_state(text: str, precision: st
     assert loc is not None and loc.precision == precision
 
 
+def test_a_misspelt_country_is_that_country() -> None:
+    for typo, iso3 in (("Mauritious", "MUS"), ("Phillipines", "PHL"), ("Pakistn", "PAK")):
+        loc = resolve_place(typo)
+        assert loc is not None and (loc.country, loc.precision) == (iso3, "country"), typo
+    # a town's near-miss spelling still needs the text's support
+    assert resolve_place("Headington") is None
+
+
 def test_an_area_code_names_the_state_or_province() -> None:
     text = ("A man was stabbed at a banquet hall, London police say. Anyone with information "
             "is asked to call London police at {}.")

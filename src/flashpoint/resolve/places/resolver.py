@@ -46,7 +46,8 @@ from .gazetteer import (
 MATCH_BONUS = {"primary": 1.0, "alternate": 0.3, "loose": 0.0, "stem": -0.5, "core": -0.5}
 STEM_BESIDE_EXACT = -1.5  # "Plymouth County" names a county: not the district called Plymouth
 FUZZY_BONUS = -2.0      # minus 10 × (1 - similarity)
-FUZZY_MIN_EVIDENCE = 1.0  # country evidence a near-miss spelling needs to be trusted
+FUZZY_MIN_EVIDENCE = 1.0  # country evidence a near-miss spelling needs to be trusted...
+COUNTRY_TYPO = 0.9  # ... unless it is this close to a country's name ("Mauritious")
 # Evidence bonuses are W × min(ln(1 + evidence), CAP): a few mentions of a country settle which
 # Alexandria is meant, but no amount of US context turns "Moscow" into Moscow, Idaho, without
 # evidence at the state level.
@@ -178,6 +179,7 @@ class _Cand:
     score: float = 0.0
     prob: float = 0.0
     country_evidence: float = 0.0
+    similarity: float = 1.0  # of a fuzzy match's name
 
 
 @dataclass
@@ -403,8 +405,8 @@ class _Resolver:
         exact_admin = admin_word and any(
             x.kind in ("primary", "alternate") and x.place.precision in ("admin1", "admin2")
             for x in matches)
-        cands = [_Cand(x.place, _base_score(x, facility, admin_word, exact_admin), x.kind)
-                 for x in matches]
+        cands = [_Cand(x.place, _base_score(x, facility, admin_word, exact_admin), x.kind,
+                       similarity=x.similarity) for x in matches]
         area = self.gz.demonym_place(m.surface) or (
             self.gz.demonym_place(m.surface[:-1]) if m.surface.endswith("s") else None)
         if area is not None:
@@ -741,8 +743,9 @@ class _Resolver:
             return None
         best = max(m.cands, key=lambda c: c.score)
         place, score = best.place, best.prob
-        if best.kind == "fuzzy" and (best.country_evidence < FUZZY_MIN_EVIDENCE
-                                     or place.feature == "locality"):
+        typo = place.precision == "country" and best.similarity >= COUNTRY_TYPO
+        if best.kind == "fuzzy" and not typo and (best.country_evidence < FUZZY_MIN_EVIDENCE
+                                                  or place.feature == "locality"):
             # a near-miss spelling, and too little else in the text points there (one dollar
             # amount does not make "Plum Island" Palm Island, Queensland); a post-office
             # locality is too obscure to be what a misspelt name meant
