@@ -49,7 +49,7 @@ def build() -> tuple[list[tuple[str, str, str]], list[str]]:
             name = _RENAME.get(sub.name, _fold(sub.name))
             names[sub.code.split("-", 1)[1]] = name
             names[_fold(sub.name)] = name
-    names.update({k: v for k, v in _RENAME.items()})
+    names.update(_RENAME)
     names["DC"] = "Washington, D.C."
 
     rows: list[tuple[str, str, str]] = []
@@ -68,9 +68,9 @@ def build() -> tuple[list[tuple[str, str, str]], list[str]]:
             warnings.append(f"{npa}: unknown region {region}")
             continue
         admin1 = ""
-        if region in ("US", "CA") and not desc:
-            continue  # not in service
         if region in ("US", "CA"):
+            if not desc:
+                continue  # not in service
             part = desc.rsplit(",", 1)[-1].strip() if desc not in names else desc
             admin1 = names.get(part, names.get(_fold(part), ""))
             if not admin1 and "/" not in desc:  # "Nova Scotia/Prince Edward Island": country only

@@ -80,7 +80,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _data_dir() -> Path:
+def places_data_dir() -> Path:
+    """Where the shipped place data (extract, demonyms, area codes) lives."""
     return Path(str(resources.files("flashpoint").joinpath("data", "places")))
 
 
@@ -217,7 +218,7 @@ class Gazetteer:
     @classmethod
     def open(cls, data_dir: Path | None = None, cache_dir: Path | None = None) -> Gazetteer:
         """Open the index for the extract in ``data_dir``, building it on first use."""
-        data_dir = data_dir or _data_dir()
+        data_dir = data_dir or places_data_dir()
         extract, demonyms = data_dir / "places.tsv.gz", data_dir / "demonyms.tsv"
         if not extract.exists():
             raise FlashpointError(Errors.E052.format(path=extract))

@@ -15,13 +15,11 @@ import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 from flashpoint.types import Span
 
 from . import names as nm
-from .gazetteer import CURATED_FEATURES, Gazetteer
+from .gazetteer import CURATED_FEATURES, Gazetteer, places_data_dir
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_](?:[\w'’\-]*\w)?|\d+")
 _MAX_TOKENS = 8
@@ -290,9 +288,9 @@ def phone_cues(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _area_codes() -> dict[str, tuple[str, str | None]]:
-    path = Path(str(resources.files("flashpoint").joinpath("data", "places", "area_codes.tsv")))
     out: dict[str, tuple[str, str | None]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines()[2:]:
+    table = (places_data_dir() / "area_codes.tsv").read_text(encoding="utf-8")
+    for line in table.splitlines()[2:]:  # a comment line, then the header
         code, iso3, admin1 = line.split("\t")
         out[code] = (iso3, admin1 or None)
     return out

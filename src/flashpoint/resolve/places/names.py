@@ -45,26 +45,25 @@ _HYPHEN_ARTICLE = re.compile(
 # only when hyphen-bound.
 _FREE_ARTICLES = frozenset({"al"})
 
-_FACILITY_SEQS: tuple[tuple[tuple[str, ...], str], ...] = tuple(
-    sorted(
-        (
-            (tuple(words.split()), canon)
-            for words, canon in [
-                ("air force base", "airbase"), ("air base", "airbase"), ("airbase", "airbase"),
-                ("air field", "airbase"), ("airfield", "airbase"), ("army air field", "airbase"),
-                ("army airfield", "airbase"), ("naval air station", "airbase"),
-                ("naval air base", "airbase"), ("air station", "airbase"), ("afb", "airbase"),
-                ("airstrip", "airbase"), ("air strip", "airbase"), ("airport", "airbase"),
-                ("international airport", "airbase"), ("regional airport", "airbase"),
-                ("military airport", "airbase"), ("military airfield", "airbase"),
-                ("military air base", "airbase"), ("military base", "base"),
-                ("army base", "base"), ("naval base", "base"), ("base", "base"),
-                ("garrison", "base"), ("outpost", "base"), ("military outpost", "base"),
-            ]
-        ),
-        key=lambda item: -len(item[0]),
-    )
-)
+def _longest_first(pairs: list[tuple[str, str]]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """(token sequence, label) for each (phrase, label), longest phrases first: matching tries
+    "international airport" before "airport"."""
+    return tuple(sorted(((tuple(words.split()), label) for words, label in pairs),
+                        key=lambda item: -len(item[0])))
+
+
+_FACILITY_SEQS = _longest_first([
+    ("air force base", "airbase"), ("air base", "airbase"), ("airbase", "airbase"),
+    ("air field", "airbase"), ("airfield", "airbase"), ("army air field", "airbase"),
+    ("army airfield", "airbase"), ("naval air station", "airbase"),
+    ("naval air base", "airbase"), ("air station", "airbase"), ("afb", "airbase"),
+    ("airstrip", "airbase"), ("air strip", "airbase"), ("airport", "airbase"),
+    ("international airport", "airbase"), ("regional airport", "airbase"),
+    ("military airport", "airbase"), ("military airfield", "airbase"),
+    ("military air base", "airbase"), ("military base", "base"),
+    ("army base", "base"), ("naval base", "base"), ("base", "base"),
+    ("garrison", "base"), ("outpost", "base"), ("military outpost", "base"),
+])
 FACILITY_TOKENS = frozenset({"airbase", "base"})
 _FACILITY_FIRST = frozenset(seq[0] for seq, _ in _FACILITY_SEQS)
 
@@ -247,31 +246,26 @@ def split_direction(text: str) -> tuple[tuple[float, float], str] | None:
 # Names of features the gazetteer lacks, built on a place's name: "Vancouver Art Gallery" stands
 # in Vancouver, "Catawba River" somewhere around Catawba. Kinds: "site" (a building or a public
 # space: the named place holds it), "nature" (water, relief, parks: near the named place at best).
-_LANDMARK_TAILS: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted(
-    ((tuple(words.split()), kind) for kind, words_list in (
-        ("site", (
-            "hospital", "medical center", "medical centre", "museum", "art gallery", "gallery",
-            "church", "cathedral", "chapel", "mosque", "temple", "synagogue", "university",
-            "college", "high school", "school", "stadium", "arena", "square", "plaza", "station",
-            "railway station", "train station", "bus station", "port", "harbor", "harbour", "zoo",
-            "market", "bridge", "hotel", "prison", "jail", "courthouse", "city hall", "town hall",
-            "memorial", "palace", "embassy", "consulate", "mall", "library", "theatre", "theater",
-            "area", "metro area", "metropolitan area", "city centre", "city center", "downtown")),
-        ("nature", (
-            "river", "creek", "brook", "lake", "lakes", "valley", "bay", "sound", "mountains",
-            "mountain", "hills", "hill", "falls", "delta", "island", "islands", "peninsula",
-            "canyon", "forest", "national forest", "park", "national park", "state park",
-            "wildlife refuge", "reservoir", "dam", "beach", "basin", "plateau", "gorge", "glacier",
-            "swamp", "marsh", "range", "coast", "national lakeshore", "national seashore")),
-    ) for words in words_list),
-    key=lambda item: -len(item[0])))
-_LANDMARK_HEADS: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted(
-    ((tuple(words.split()), kind) for kind, words_list in (
-        ("site", ("port of", "university of", "greater", "downtown", "central")),
-        ("nature", ("lake", "river", "mount", "gulf of", "bay of", "isle of", "lake of",
-                    "sea of", "upper", "lower")),
-    ) for words in words_list),
-    key=lambda item: -len(item[0])))
+_LANDMARK_SITES = (
+    "hospital", "medical center", "medical centre", "museum", "art gallery", "gallery", "church",
+    "cathedral", "chapel", "mosque", "temple", "synagogue", "university", "college",
+    "high school", "school", "stadium", "arena", "square", "plaza", "station", "railway station",
+    "train station", "bus station", "port", "harbor", "harbour", "zoo", "market", "bridge",
+    "hotel", "prison", "jail", "courthouse", "city hall", "town hall", "memorial", "palace",
+    "embassy", "consulate", "mall", "library", "theatre", "theater", "area", "metro area",
+    "metropolitan area", "city centre", "city center", "downtown")
+_LANDMARK_NATURE = (
+    "river", "creek", "brook", "lake", "lakes", "valley", "bay", "sound", "mountains", "mountain",
+    "hills", "hill", "falls", "delta", "island", "islands", "peninsula", "canyon", "forest",
+    "national forest", "park", "national park", "state park", "wildlife refuge", "reservoir",
+    "dam", "beach", "basin", "plateau", "gorge", "glacier", "swamp", "marsh", "range", "coast",
+    "national lakeshore", "national seashore")
+_LANDMARK_TAILS = _longest_first([(w, "site") for w in _LANDMARK_SITES]
+                                 + [(w, "nature") for w in _LANDMARK_NATURE])
+_LANDMARK_HEADS = _longest_first(
+    [(w, "site") for w in ("port of", "university of", "greater", "downtown", "central")]
+    + [(w, "nature") for w in ("lake", "river", "mount", "gulf of", "bay of", "isle of",
+                               "lake of", "sea of", "upper", "lower")])
 
 
 # Words that name what an institution is, not where: "University Hospital", "Central Park",

@@ -27,7 +27,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flashpoint.types import Location, PlacePrecision, Span
 
@@ -756,12 +756,8 @@ class _Resolver:
             precision: PlacePrecision = (
                 "region" if m.landmark == "nature" or place.precision == "admin2"
                 else place.precision)
-            return Location(
-                text=self.text[m.span[0]:m.span[1]], name=m.surface, lat=place.lat,
-                lon=place.lon, country=place.country,
-                admin1=place.admin1 or (place.name if place.precision == "admin1" else None),
-                precision=precision, geonameid=None, span=m.span, score=score,
-                feature="landmark")
+            return replace(self._location(m, place, score), name=m.surface,
+                           precision=precision, geonameid=None, feature="landmark")
         if (m.article_country is not None and place.precision in _FINE
                 and place.feature != "capital" and place.population < BIG_CITY
                 and best.country_evidence < FOREIGN_MAX_EVIDENCE
@@ -781,6 +777,9 @@ class _Resolver:
                 place, score = coarse
             elif best.prob < DROP_BELOW:
                 return None
+        return self._location(m, place, score)
+
+    def _location(self, m: _Mention, place: Place, score: float) -> Location:
         return Location(
             text=self.text[m.span[0]:m.span[1]], name=place.name, lat=place.lat, lon=place.lon,
             country=place.country, admin1=place.admin1 or (
@@ -868,11 +867,8 @@ class _Resolver:
             return None
         if loc is not None and haversine_km(loc.lat, loc.lon, where.lat, where.lon) <= NEAR_KM / 5:
             return None  # the landmark's namesake is by its anchor: keep the namesake
-        return Location(
-            text=self.text[s:e], name=where.name, lat=where.lat, lon=where.lon,
-            country=where.country, admin1=where.admin1, precision=where.precision,
-            geonameid=where.geonameid, span=m.span, score=ANCHOR_SCORE * where.score,
-            feature="context")
+        return replace(where, text=self.text[s:e], span=m.span, score=ANCHOR_SCORE * where.score,
+                       feature="context")
 
     def _context_area(self, found: Sequence[Location | None]) -> tuple[Place, float] | None:
         """The area the article's resolved places share: its first-level division when they
@@ -904,12 +900,7 @@ class _Resolver:
     def _stand_in(self, m: _Mention, area: Place, share: float) -> Location:
         """An unknown name in an article about one area: that area, at its own precision and a
         low score, rather than nothing (how human coders place an unknown village)."""
-        return Location(
-            text=self.text[m.span[0]:m.span[1]], name=area.name, lat=area.lat, lon=area.lon,
-            country=area.country,
-            admin1=area.admin1 or (area.name if area.precision == "admin1" else None),
-            precision=area.precision, geonameid=area.geonameid, span=m.span,
-            score=CONTEXT_SCORE * share, feature="context")
+        return replace(self._location(m, area, CONTEXT_SCORE * share), feature="context")
 
 
 def resolve_places(text: str, mentions: Sequence[Span], *, doc_countries: Sequence[str] = (),
