@@ -18,14 +18,21 @@ pytestmark = pytest.mark.slow
 
 
 def _corpus(tmp: Path) -> Path:
-    """Real articles (WikiEvents) as one .txt file each, as a user's folder would hold them."""
+    """Real reports (WikiEvents) as .txt files, as a user's folder would hold them: each longer
+    article in three parts, so that the 52 files make several rounds of the engine's chunks of
+    16 and a kill can land between two rounds (20 files were two chunks, whose outcomes could
+    reach the database together)."""
     src = need(DATA / "wikievents" / "dev.jsonl")
     folder = tmp / "corpus"
     folder.mkdir()
     for line in src.open(encoding="utf-8"):
         d = json.loads(line)
-        text = "\n\n".join(s[1] for s in d["sentences"])
-        (folder / f"{d['doc_id']}.txt").write_text(text, encoding="utf-8")
+        sents = [s[1] for s in d["sentences"]]
+        parts = 3 if len(sents) >= 9 else 1  # a two-sentence part is too short to ingest
+        size = -(-len(sents) // parts)
+        for k in range(parts):
+            text = "\n\n".join(sents[k * size:(k + 1) * size])
+            (folder / f"{d['doc_id']}-{k}.txt").write_text(text, encoding="utf-8")
     return folder
 
 
