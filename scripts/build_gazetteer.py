@@ -17,12 +17,13 @@ Sources, all GeoNames-derived data shipped in PyPI packages plus one curated fil
 - ``src/flashpoint/data/places/curated.yaml``: seas, straits, territories, regions, bases, and
   name/point corrections.
 
-Areas (countries, admin1, admin2) get the midpoint of the 2nd–98th percentile bounding box of
-their cities (and, for admin1, airfields, which reach the sparsely settled north and outback) as
-their point: close to the geographic centre that gazetteers use, unlike the city centroid, which
-population density drags towards the coast. For admin1 the percentiles are taken over half-degree
-cells weighted by the square root of their count, so that a sparsely settled north (Ontario,
-Quebec) still moves the box. Run: ``python scripts/build_gazetteer.py``.
+Areas (admin1, admin2; countries without a Factbook point) get the midpoint of the 2nd–98th
+percentile bounding box of their cities (and, for admin1, airfields, which reach the sparsely
+settled north and outback) as their extent and first point. For admin1 the percentiles are taken
+over half-degree cells weighted by the square root of their count. A first-level division's
+point is then its area centre: the country's outline (countryinfo) is shared out among the
+divisions cell by cell, each cell to the division of its nearest town, so Ontario's point lies in
+its empty north-centre, not near its southern towns. Run: ``python scripts/build_gazetteer.py``.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ _MILITARY = re.compile(
 _DISPLAY_PREFIX = re.compile(r"^(Muhafazat|Wilayat-e|Wilayat|Ostan-e|Mayorality of)\s+")
 _DISPLAY_SUFFIX = re.compile(r"\s+Governorate$")
 AREA_CELL = 0.5  # degrees: the grid on which admin1 extents are measured
+CENTRE_CELL = 0.25  # degrees: the grid on which a country's outline is shared among its admin1
+CENTRE_MIN_CELLS = 8  # fewer cells than this: too small to need (or trust) the shared centre
 KIND_PRECISION = {
     "sea": "sea", "gulf": "sea", "strait": "sea", "ocean": "sea", "lake": "sea", "canal": "sea",
     "river": "region", "territory": "region", "region": "region", "island": "region",
@@ -126,6 +129,67 @@ def area_point(points: Sequence[tuple[float, float]], cell: float | None = None
     s, n = percentile(lats, 0.02), percentile(lats, 0.98)
     w, e = percentile(lons, 0.02), percentile(lons, 0.98)
     return (s + n) / 2, (w + e) / 2, (s, w, n, e)
+
+
+def _within(extent: Extent, lat: float, lon: float, margin: float) -> bool:
+    s, w, n, e = extent
+    return s - margin <= lat <= n + margin and w - margin <= lon <= e + margin
+
+
+def _unit(lat: Any, lon: Any) -> Any:
+    """Points as 3-D unit vectors: nearness and means that hold across the 180th meridian."""
+    import numpy as np
+
+    la, lo = np.radians(lat), np.radians(lon)
+    return np.c_[np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]
+
+
+def division_centres(seeds: Sequence[tuple[float, float, str]],
+                     rings: Sequence[Sequence[Sequence[float]]],
+                     cell: float = CENTRE_CELL) -> dict[str, tuple[float, float]]:
+    """Area centre of each division of one country, from its outline and its towns.
+
+    No package ships first-level boundaries, so each cell of the country's outline goes to the
+    division of its nearest town (``seeds``: lat, lon, division) and a division's point is the
+    area-weighted mean of its cells. Unlike any statistic of the towns alone, this follows the
+    empty north of Ontario or Quebec, where the towns crowd the southern edge.
+    """
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    if not seeds or not rings:
+        return {}
+    tree = cKDTree(_unit([s[0] for s in seeds], [s[1] for s in seeds]))
+    sums: dict[str, Any] = {}
+    counts: Counter[str] = Counter()
+    for ring in rings:
+        r = np.asarray(ring, dtype=float)
+        (w, s), (e, n) = r.min(axis=0), r.max(axis=0)
+        lats = np.arange(math.floor(s / cell) * cell + cell / 2, n, cell)
+        lons = np.arange(math.floor(w / cell) * cell + cell / 2, e, cell)
+        if not len(lats) or not len(lons):
+            continue
+        glat, glon = (a.ravel() for a in np.meshgrid(lats, lons))
+        inside = np.zeros(glat.shape, dtype=bool)  # even-odd rule, one edge at a time
+        for (x1, y1), (x2, y2) in zip(r, np.roll(r, 1, axis=0), strict=True):
+            crosses = (y1 > glat) != (y2 > glat)
+            inside ^= crosses & (glon < (x2 - x1) * (glat - y1) / (y2 - y1 + 1e-12) + x1)
+        if not inside.any():
+            continue
+        vectors = _unit(glat[inside], glon[inside])
+        _, nearest = tree.query(vectors)
+        weighted = vectors * np.cos(np.radians(glat[inside]))[:, None]  # a cell's area
+        for k in np.unique(nearest):
+            div = seeds[k][2]
+            mine = nearest == k
+            sums[div] = sums.get(div, 0.0) + weighted[mine].sum(axis=0)
+            counts[div] += int(mine.sum())
+    out: dict[str, tuple[float, float]] = {}
+    for div, (x, y, z) in sums.items():
+        if counts[div] >= CENTRE_MIN_CELLS:
+            out[div] = (math.degrees(math.atan2(z, math.hypot(x, y))),
+                        math.degrees(math.atan2(y, x)))
+    return out
 
 
 def wpercentile(values: Sequence[tuple[float, float]], q: float) -> float:
@@ -362,6 +426,8 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
                 a2_points[(c["countrycode"], a1, a2)].append((c["latitude"], c["longitude"]))
                 a2_pop[(c["countrycode"], a1, a2)] += c["population"]
 
+    # towns alone share out each country's outline (airfields' divisions are matched by name)
+    a1_towns = {key: list(pts) for key, pts in a1_points.items()}
     # airfields reach where towns do not: they widen admin1 extents towards the true area
     with pkg_file("airportsdata", "airports.csv").open(encoding="utf-8") as fh:
         airfields = list(csv.DictReader(fh))
@@ -420,13 +486,25 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
         for alias in [row.name, *row.names]:
             curated_keys[(row.country, fold(alias))] = row
 
+    a1_area = {key: area_point(pts, AREA_CELL) for key, pts in a1_points.items()}
+    centres: dict[tuple[str, str], tuple[float, float]] = {}
+    for cc, a1s in a1_by_cc.items():
+        # a stray mislabelled town in an empty quarter would claim it all: towns outside their
+        # division's percentile box do not take part
+        seeds = [(la, lo, a1) for a1 in a1s for la, lo in a1_towns.get((cc, a1), [])
+                 if _within(a1_area[(cc, a1)][2], la, lo, CENTRE_CELL)]
+        rings = polygons_of(cinfo.get(iso2to3.get(cc, ""), {}).get("geoJSON"))
+        for a1, point in division_centres(seeds, rings).items():
+            centres[(cc, a1)] = point
+
     rows_admin1: list[Row] = []
     a1_display: dict[tuple[str, str], str] = {}
-    for (cc, a1), pts in sorted(a1_points.items()):
+    for cc, a1 in sorted(a1_points):
         iso3 = iso2to3.get(cc)
         if not iso3:
             continue
-        lat, lon, ext = area_point(pts, AREA_CELL)
+        lat, lon, ext = a1_area[(cc, a1)]
+        lat, lon = centres.get((cc, a1), (lat, lon))
         names = [a1] if display(a1) != a1 else []
         names += subdiv_names.get((cc, a1), []) + list((extra_a1.get(cc) or {}).get(a1, []))
         dup = next((curated_keys[(iso3, fold(n))] for n in [display(a1), *names]

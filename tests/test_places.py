@@ -566,3 +566,58 @@ def test_a_small_foreign_namesake_yields_to_the_articles_country() -> None:
             "claimed gains near the town.")
     bakhmut = resolve_places(text, spans(text, "Bakhmut", "Moscow", "Russia"))[0]
     assert bakhmut is not None and bakhmut.country == "UKR" and bakhmut.precision == "city"
+
+
+# ---- area points of first-level divisions --------------------------------------------------------
+
+def _build_script():  # type: ignore[no-untyped-def]
+    import importlib.util
+    import sys
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build_gazetteer.py"
+    spec = importlib.util.spec_from_file_location("build_gazetteer", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_gazetteer", module)  # its dataclasses look themselves up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_division_centres_follow_the_outline_not_the_towns() -> None:
+    build = _build_script()
+    square = [[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0], [0.0, 0.0]]  # (lon, lat)
+    # both divisions' towns crowd the southern edge, yet each owns its half up to the north
+    seeds = [(0.5 + 0.05 * i, 0.5 + 0.4 * i, "West") for i in range(11)]
+    seeds += [(0.5 + 0.05 * i, 5.5 + 0.4 * i, "East") for i in range(11)]
+    centres = build.division_centres(seeds, [square])
+    (wlat, wlon), (elat, elon) = centres["West"], centres["East"]
+    assert 4.0 < wlat < 6.0 and 4.0 < elat < 6.0  # the towns' own mean is 0.75
+    assert 2.0 < wlon < 4.0 and 6.0 < elon < 8.5
+    # a division too small for the grid keeps the town-box point the caller already has
+    speck = [[0.0, 0.0], [0.6, 0.0], [0.6, 0.6], [0.0, 0.6], [0.0, 0.0]]
+    assert build.division_centres([(0.3, 0.3, "Speck")], [speck]) == {}
+
+
+def test_division_centres_hold_across_the_180th_meridian() -> None:
+    build = _build_script()
+    east = [[179.0, -17.0], [180.0, -17.0], [180.0, -16.0], [179.0, -16.0], [179.0, -17.0]]
+    west = [[-180.0, -17.0], [-179.0, -17.0], [-179.0, -16.0], [-180.0, -16.0],
+            [-180.0, -17.0]]
+    seeds = [(-16.5, 179.5, "Northern"), (-16.5, -179.5, "Northern")]
+    lat, lon = build.division_centres(seeds, [east, west])["Northern"]
+    assert abs(lat + 16.5) < 0.2 and abs(abs(lon) - 180.0) < 0.2  # not 0 degrees, a world away
+
+
+@pytest.mark.parametrize(("country", "admin1", "lat", "lon"), [
+    ("CAN", "Ontario", 50.0, -85.0),    # not the settled south: the Hudson Bay lowlands count
+    ("CAN", "Quebec", 52.0, -72.0),
+    ("CHN", "Hebei", 39.3, 116.0),      # a mislabelled town in Xinjiang does not drag it west
+    ("IND", "Mizoram", 23.3, 92.8),
+    ("FJI", "Northern", -16.6, 179.4),  # across the 180th meridian
+    ("GBR", "Scotland", 56.5, -4.2),
+])
+def test_shipped_division_points_lie_near_their_area_centre(
+        country: str, admin1: str, lat: float, lon: float) -> None:
+    area = Gazetteer.default().admin1(country, admin1)
+    assert area is not None
+    assert haversine_km(area.lat, area.lon, lat, lon) < 150
