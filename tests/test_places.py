@@ -621,3 +621,54 @@ def test_shipped_division_points_lie_near_their_area_centre(
     area = Gazetteer.default().admin1(country, admin1)
     assert area is not None
     assert haversine_km(area.lat, area.lon, lat, lon) < 150
+
+
+# ---- where a name the gazetteer lacks stands --------------------------------------------------
+
+def test_capitalised_county_abbreviation_in_a_dateline() -> None:
+    text = "PLYMOUTH CO. - A suspect in a farm auction theft was arrested, the sheriff said."
+    loc = resolve_places(text, spans(text, "PLYMOUTH CO."))[0]
+    assert loc is not None and loc.name == "Plymouth County" and loc.precision == "admin2"
+
+
+def test_an_unknown_county_stands_in_its_named_province() -> None:
+    text = "About 40 homes were buried in Maoxian county in Sichuan province, Xinhua reported."
+    maoxian = resolve_places(text, spans(text, "Maoxian", "Sichuan"))[0]
+    assert maoxian is not None and maoxian.admin1 == "Sichuan"
+    assert maoxian.to_dict()["basis"] == "context"
+
+
+def test_a_possessive_anchor_outranks_a_small_foreign_namesake() -> None:
+    text = ("Two bombs killed six police officers in Giza's Haram district, on the street to the "
+            "pyramids. Egypt blamed militants. Egypt's police said Egypt would respond.")
+    haram = resolve_places(text, spans(text, "Giza", "Haram", "Egypt", "Egypt", "Egypt"))[1]
+    assert haram is not None and haram.name == "Giza" and haram.to_dict()["basis"] == "context"
+
+
+def test_an_unknown_name_listed_with_towns_shares_their_county() -> None:
+    text = ("Fire crews from Hornsey, Stoke Newington and Walthamstow fire stations attended, "
+            "London Fire Brigade said.")
+    locs = resolve_places(text, spans(text, "Hornsey", "Stoke Newington", "Walthamstow"))
+    stoke = locs[1]
+    assert stoke is not None and stoke.precision == "admin2" and stoke.name == "Greater London"
+    assert within(stoke, 51.56, -0.07, 30)
+    # towns in different states share nothing narrower than the country: no list answer
+    text = "Trucks went to Denver, Xyzzyville and Omaha on Monday."
+    other = resolve_places(text, spans(text, "Denver", "Xyzzyville", "Omaha"))[1]
+    assert other is None or other.precision == "country"
+
+
+def test_a_country_mention_does_not_dilute_its_division_as_context() -> None:
+    text = ("New bird flu outbreaks were confirmed in Taiwan. Lujhu is a rural township in "
+            "Taoyuan. Taiwan culled 5,000 birds, Taiwan's agriculture council said.")
+    lujhu = resolve_places(text, spans(text, "Taiwan", "Lujhu", "Taoyuan", "Taiwan", "Taiwan"))[1]
+    assert lujhu is not None and lujhu.country == "TWN" and lujhu.precision == "admin1"
+
+
+def test_an_elided_head_is_read_back() -> None:
+    text = "Its main markets are Scandinavia and Eastern and Southern Europe."
+    eastern = resolve_places(text, spans(text, "Scandinavia", "Eastern", "Southern Europe"))[1]
+    assert eastern is not None and eastern.name == "Eastern Europe"
+    text = "Talks between North and South Korea resumed."
+    north = resolve_places(text, spans(text, "North", "South Korea"))[0]
+    assert north is not None and north.country == "PRK"

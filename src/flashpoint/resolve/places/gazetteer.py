@@ -283,6 +283,12 @@ class Gazetteer:
             "AND precision = 'admin1'", (iso3, name, iso3, name))
         return self.get(cast(int, rows[0][0])) if rows else None
 
+    def admin2(self, iso3: str, admin1: str, name: str) -> Place | None:
+        """The county-level area ``name`` of first-level division ``admin1`` of ``iso3``."""
+        rows = self._query("SELECT id FROM place WHERE country = ? AND admin1 = ? AND admin2 = ? "
+                           "AND feature = 'admin2'", (iso3, admin1, name))
+        return self.get(cast(int, rows[0][0])) if rows else None
+
     def nearest(self, lat: float, lon: float, *, max_km: float = 100.0,
                 features: tuple[str, ...] = ("city", "capital")) -> Place | None:
         """The closest place of the given features within ``max_km`` (for reverse lookup)."""

@@ -134,6 +134,11 @@ _MUNICIPAL_AFFIX = re.compile(
     r"^(?:[Cc]ity|[Tt]own(?:ship)?|[Vv]illage) of\s+|"
     r"\s+(?:[Cc]ity|[Tt]ownship|[Tt]wp\.?|[Tt]own|[Vv]illage)$")
 _COUNTY_ABBREVIATION = re.compile(r"\s+(?:Co|Cnty)\.?$")
+_COUNTY_ABBREVIATION_CAPS = re.compile(r"\s+(?:CO|CNTY)\.?$")  # "PLYMOUTH CO." datelines
+_DIRECTION = r"(?:(?:North|South)[- ]?(?:[Ee]ast|[Ww]est)|North|South|East|West)(?:ern)?|Central"
+# "Eastern and Southern Europe", "North and South Korea": the first name's head is elided
+_ELIDED_HEAD = re.compile(
+    rf"\s+(?:and|or|&|to)\s+(?:{_DIRECTION})\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
 _CITY_BEFORE = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage|[Mm]ayor) of\s+$")
 _CITY_AFTER = re.compile(
     r"\s*(?:City Council|city council|City Hall|city hall|Police|police|Fire Department|"
@@ -165,7 +170,8 @@ CONTEXT_SHARE = 0.6  # the share of the article's places an area must hold to st
 # anchors an unknown name X
 _ANCHOR_AFTER = re.compile(
     r"(?:\s+(?:[Dd]istrict|[Nn]eighbou?rhood|[Qq]uarter|[Ss]uburb|[Aa]rea|[Ss]ection|[Vv]illage|"
-    r"[Tt]ownship|[Cc]amp|[Pp]ort|[Mm]ine))?\s+(?:in|at|near|outside|of)\s+(?:the\s+)?")
+    r"[Tt]ownship|[Cc]amp|[Pp]ort|[Mm]ine|[Cc]ounty|[Pp]refecture|[Mm]unicipality|[Pp]rovince|"
+    r"[Rr]egion|[Gg]overnorate))?\s+(?:in|at|near|outside|of)\s+(?:the\s+)?")
 _ANCHOR_BEFORE = re.compile(r"['’]s?\s+$")
 _ANCHORS = frozenset({"site", "city", "admin2", "admin1"})
 
@@ -367,6 +373,7 @@ class _Resolver:
         self.gz = gz
         self.text = text
         self.division_cues: dict[tuple[str, str], float] = {}  # (ISO3, admin1) from the text
+        self.gaps: set[int] = set()  # mentions answered by the article's country for a gap
         # most relevant first: the first counts fully, the next ones less and less
         self.doc_countries: dict[str, float] = {}
         for rank, iso3 in enumerate(c for c in doc_countries if c):
@@ -393,6 +400,11 @@ class _Resolver:
         if not _namelike(m.surface):
             return  # "area" is an old name of Mundelein, Illinois; "the area" is not
         surface = _COUNTY_ABBREVIATION.sub(" County", m.surface)  # "Loudon Co."
+        if re.fullmatch(_DIRECTION, m.surface) and (
+                head := _ELIDED_HEAD.match(self.text, m.span[1])) is not None:
+            surface = m.surface = f"{m.surface} {head.group(1)}"
+        if m.surface.isupper():
+            surface = _COUNTY_ABBREVIATION_CAPS.sub(" County", surface)
         facility = nm.has_facility(surface)
         admin_word = nm.has_admin_word(surface) and not facility
         matches = [x for x in self.gz.lookup(surface)
@@ -771,6 +783,7 @@ class _Resolver:
             # in the gazetteer, not that town; the article's country is the safer answer (a
             # town near it, as Bakhmut in a report from Moscow, is cross-border news)
             place, score = country, best.prob * 0.5
+            self.gaps.add(m.index)  # an anchor ("Giza's Haram") may place it better
         elif best.prob < COARSEN_BELOW and place.precision in _FINE:
             coarse = self._coarsen(m)
             if coarse is not None:
@@ -844,7 +857,11 @@ class _Resolver:
 
     def _anchored(self, m: _Mention, found: Sequence[Location | None],
                   loc: Location | None) -> Location | None:
-        if not _namelike(m.surface) or (loc is not None and loc.feature != "landmark"):
+        if not _namelike(m.surface):
+            return None
+        if m.index in self.gaps:
+            loc = None
+        elif loc is not None and loc.feature != "landmark":
             return None
         s, e = m.span
         anchor: _Mention | None = None
@@ -860,15 +877,55 @@ class _Resolver:
             anchor = self.by_start.get(q.start(1))  # "X, Y" and "X (Y)", not a list
         if anchor is None and (before := _ANCHOR_BEFORE.search(self.text, max(0, s - 4), s)):
             anchor = self.by_end.get(before.start())
-        if anchor is None or anchor.group == m.group:
+        if anchor is None:
+            return self._list_area(m, found)
+        if anchor.group == m.group:
             return None
         where = found[anchor.index]
         if where is None or where.feature == "context" or where.precision not in _ANCHORS:
             return None
-        if loc is not None and haversine_km(loc.lat, loc.lon, where.lat, where.lon) <= NEAR_KM / 5:
-            return None  # the landmark's namesake is by its anchor: keep the namesake
+        if loc is not None and (
+                haversine_km(loc.lat, loc.lon, where.lat, where.lon) <= NEAR_KM / 5
+                or (where.precision == "admin1" and (loc.country, loc.admin1)
+                    == (where.country, where.admin1))):
+            return None  # the landmark's namesake is by or in its anchor: keep the namesake
         return replace(where, text=self.text[s:e], span=m.span, score=ANCHOR_SCORE * where.score,
                        feature="context")
+
+    def _list_area(self, m: _Mention, found: Sequence[Location | None]) -> Location | None:
+        """"fire crews from Hornsey, Stoke Newington and Walthamstow": a name listed with towns
+        is where they all are, their shared county or else their shared division."""
+        members, todo = {m.index}, [m]
+        while todo:
+            for nb in self.neighbours.get(todo.pop().index, ()):
+                if nb.index not in members:
+                    members.add(nb.index)
+                    todo.append(nb)
+        towns: list[Place] = []
+        score = 1.0
+        for i in sorted(members - {m.index}):
+            loc = found[i]
+            if loc is None or loc.feature == "context":
+                continue
+            if loc.precision not in _TOWN or loc.geonameid is None:
+                return None  # a list of states or countries, or a site: no town to share
+            place = self.gz.by_geonameid(loc.geonameid)
+            if place is None:
+                return None
+            towns.append(place)
+            score = min(score, loc.score)
+        shared = {(p.country, p.admin1) for p in towns}
+        if len(shared) != 1:
+            return None
+        iso3, a1 = shared.pop()
+        if iso3 is None or a1 is None:
+            return None
+        counties = {p.admin2 for p in towns}
+        county = counties.pop() if len(counties) == 1 else None
+        area = (county and self.gz.admin2(iso3, a1, county)) or self.gz.admin1(iso3, a1)
+        if area is None:
+            return None
+        return replace(self._location(m, area, ANCHOR_SCORE * score), feature="context")
 
     def _context_area(self, found: Sequence[Location | None]) -> tuple[Place, float] | None:
         """The area the article's resolved places share: its first-level division when they
@@ -892,7 +949,9 @@ class _Resolver:
         inside = {k: v for k, v in by_a1.items() if k[0] == iso3}
         if inside:
             (_, a1), a1_mass = max(inside.items(), key=lambda kv: kv[1])
-            if a1_mass / mass >= CONTEXT_SHARE and (area := self.gz.admin1(iso3, a1)):
+            # a mention of the country itself does not speak against one of its divisions
+            if (a1_mass / sum(inside.values()) >= CONTEXT_SHARE
+                    and (area := self.gz.admin1(iso3, a1))):
                 return area, a1_mass / total
         country = self.gz.country(iso3)
         return (country, mass / total) if country is not None else None
