@@ -481,16 +481,20 @@ class _Resolver:
         after = _LIST_AFTER.match(self.text, end)
         return after is None or after.end() not in self.by_start
 
-    def _in_list_of(self, m: _Mention, level: str) -> bool:
-        """Whether ``m`` stands in a list of three or more names, at least two thirds of the
-        others at ``level`` ("Dayton, Ohio, and Springfield, Ohio" alternates: no list)."""
+    def _list_members(self, m: _Mention) -> list[int]:
+        """The other names of the list ``m`` stands in, in text order."""
         seen, todo = {m.index}, [m]
         while todo:
             for nb in self.neighbours.get(todo.pop().index, ()):
                 if nb.index not in seen:
                     seen.add(nb.index)
                     todo.append(nb)
-        others = [self.mentions[i] for i in seen if i != m.index]
+        return sorted(seen - {m.index})
+
+    def _in_list_of(self, m: _Mention, level: str) -> bool:
+        """Whether ``m`` stands in a list of three or more names, at least two thirds of the
+        others at ``level`` ("Dayton, Ohio, and Springfield, Ohio" alternates: no list)."""
+        others = [self.mentions[i] for i in self._list_members(m)]
         if len(others) < 2:
             return False
         at = sum(1 for o in others
@@ -895,15 +899,9 @@ class _Resolver:
     def _list_area(self, m: _Mention, found: Sequence[Location | None]) -> Location | None:
         """"fire crews from Hornsey, Stoke Newington and Walthamstow": a name listed with towns
         is where they all are, their shared county or else their shared division."""
-        members, todo = {m.index}, [m]
-        while todo:
-            for nb in self.neighbours.get(todo.pop().index, ()):
-                if nb.index not in members:
-                    members.add(nb.index)
-                    todo.append(nb)
         towns: list[Place] = []
         score = 1.0
-        for i in sorted(members - {m.index}):
+        for i in self._list_members(m):
             loc = found[i]
             if loc is None or loc.feature == "context":
                 continue
