@@ -683,3 +683,12 @@ def test_regions_and_former_provinces_the_extracts_lack() -> None:
     text = "Troops moved into North Waziristan and the Swat Valley, Pakistan's army said."
     waz, swat = resolve_places(text, spans(text, "North Waziristan", "Swat Valley"))
     assert within(waz, 33.0, 70.0, 60) and within(swat, 35.2, 72.4, 60)
+
+
+def test_historical_and_shared_country_names() -> None:
+    text = "The Soviet Union prepared Marburg samples, a defector said."
+    assert resolve_places(text, spans(text, "Soviet Union"))[0].country == "RUS"  # type: ignore[union-attr]
+    text = ("Ebola has struck in Ituri district, Orientale province, in the northern part of "
+            "Congo, officials in Kinshasa said.")
+    locs = resolve_places(text, spans(text, "Ituri", "Orientale", "Congo", "Kinshasa"))
+    assert [x.country if x else None for x in locs] == ["COD"] * 4
