@@ -658,10 +658,11 @@ def test_an_unknown_name_listed_with_towns_shares_their_county() -> None:
 
 
 def test_a_country_mention_does_not_dilute_its_division_as_context() -> None:
-    text = ("New bird flu outbreaks were confirmed in Taiwan. Lujhu is a rural township in "
-            "Taoyuan. Taiwan culled 5,000 birds, Taiwan's agriculture council said.")
-    lujhu = resolve_places(text, spans(text, "Taiwan", "Lujhu", "Taoyuan", "Taiwan", "Taiwan"))[1]
-    assert lujhu is not None and lujhu.country == "TWN" and lujhu.precision == "admin1"
+    text = ("Flu struck Kitaakita, a city in the Akita Prefecture. Japan's health ministry said "
+            "Japan would send doctors, and Japan's Red Cross followed.")
+    loc = resolve_places(text, spans(text, "Kitaakita", "Akita Prefecture", "Japan", "Japan",
+                                     "Japan"))[0]
+    assert loc is not None and loc.precision == "admin1" and loc.admin1 == "Akita"
 
 
 def test_an_elided_head_is_read_back() -> None:
@@ -692,3 +693,14 @@ def test_historical_and_shared_country_names() -> None:
             "Congo, officials in Kinshasa said.")
     locs = resolve_places(text, spans(text, "Ituri", "Orientale", "Congo", "Kinshasa"))
     assert [x.country if x else None for x in locs] == ["COD"] * 4
+
+
+def test_an_unknown_facility_stands_in_for_the_articles_one_town() -> None:
+    text = ("A driver hit two pedestrians in Toronto on Monday. Both women were taken to "
+            "St. Michael's Hospital overnight. Toronto police said Ontario's coroner is "
+            "investigating.")
+    locs = resolve_places(text, spans(text, "Toronto", "St. Michael's Hospital", "Toronto",
+                                      "Ontario"))
+    hospital = locs[1]
+    assert hospital is not None and hospital.name == "Toronto" and hospital.precision == "city"
+    assert hospital.to_dict()["basis"] == "context" and hospital.score < 0.35

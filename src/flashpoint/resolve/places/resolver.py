@@ -944,6 +944,9 @@ class _Resolver:
         iso3, mass = max(by_country.items(), key=lambda kv: kv[1])
         if mass / total < CONTEXT_SHARE:
             return None
+        town = self._context_town(found, iso3)
+        if town is not None:
+            return town
         inside = {k: v for k, v in by_a1.items() if k[0] == iso3}
         if inside:
             (_, a1), a1_mass = max(inside.items(), key=lambda kv: kv[1])
@@ -953,6 +956,26 @@ class _Resolver:
                 return area, a1_mass / total
         country = self.gz.country(iso3)
         return (country, mass / total) if country is not None else None
+
+    def _context_town(self, found: Sequence[Location | None],
+                      iso3: str) -> tuple[Place, float] | None:
+        """The one town that most of the article's places are: an unknown hospital or park in a
+        report from Toronto is in Toronto."""
+        by_town: dict[int, float] = defaultdict(float)
+        total = 0.0
+        for loc in found:
+            if loc is None or loc.feature == "context" or loc.country != iso3:
+                continue
+            if loc.precision in ("city", "site", "admin2"):
+                total += loc.score
+                if loc.precision == "city" and loc.geonameid is not None:
+                    by_town[loc.geonameid] += loc.score
+        if not by_town or not total:
+            return None
+        gid, mass = max(by_town.items(), key=lambda kv: kv[1])
+        if mass / total < CONTEXT_SHARE or (town := self.gz.by_geonameid(gid)) is None:
+            return None
+        return town, mass / total
 
     def _stand_in(self, m: _Mention, area: Place, share: float) -> Location:
         """An unknown name in an article about one area: that area, at its own precision and a
