@@ -704,3 +704,15 @@ def test_an_unknown_facility_stands_in_for_the_articles_one_town() -> None:
     hospital = locs[1]
     assert hospital is not None and hospital.name == "Toronto" and hospital.precision == "city"
     assert hospital.to_dict()["basis"] == "context" and hospital.score < 0.35
+
+
+def test_an_anchor_the_caller_did_not_mark_is_read_on_its_own() -> None:
+    text = ("Two bombs killed six police officers in Giza's Haram district, near the pyramids. "
+            "Egypt blamed militants; Cairo's police chief resigned, and Egypt's interior "
+            "ministry sent troops to Alexandria.")
+    haram = resolve_places(text, spans(text, "Haram", "Egypt", "Cairo", "Egypt",
+                                       "Alexandria"))[0]
+    assert haram is not None and haram.name == "Giza" and haram.to_dict()["basis"] == "context"
+    text = "Fighting was reported near Xyzzy in Kandahar province, Afghan officials said."
+    xyzzy = resolve_places(text, spans(text, "Xyzzy", "Afghan"))[0]
+    assert xyzzy is not None and xyzzy.country == "AFG" and xyzzy.admin1 == "Kandahar"

@@ -83,6 +83,7 @@ LOCALITY_PRIOR = 1.5
 LANDMARK_PENALTY = 1.0  # "Catawba River" read as Catawba: the name's remainder, not the name
 CONTEXT_SCORE = 0.3     # the score of an area that stands in for an unknown name, at most
 ANCHOR_SCORE = 0.5      # ... and of the place it is "in" ("X in Y"), times that place's score
+UNMENTIONED_ANCHOR_SCORE = 0.5  # an anchor not marked as a place ("Giza's"), read on its own
 COARSEN_BELOW = 0.35    # city-level answers less probable than this are coarsened
 DROP_BELOW = 0.2
 # A small town read in a country nothing else in the text supports (evidence below the first
@@ -173,6 +174,8 @@ _ANCHOR_AFTER = re.compile(
     r"[Tt]ownship|[Cc]amp|[Pp]ort|[Mm]ine|[Cc]ounty|[Pp]refecture|[Mm]unicipality|[Pp]rovince|"
     r"[Rr]egion|[Gg]overnorate))?\s+(?:in|at|near|outside|of)\s+(?:the\s+)?")
 _ANCHOR_BEFORE = re.compile(r"['’]s?\s+$")
+_NAME_AT = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}")  # an anchor's name...
+_NAME_BEFORE = re.compile(r"(?<![\w'’.-])(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*$")  # ... before "'s"
 _ANCHORS = frozenset({"site", "city", "admin2", "admin1"})
 
 
@@ -869,6 +872,7 @@ class _Resolver:
             return None
         s, e = m.span
         anchor: _Mention | None = None
+        unmentioned: str | None = None  # an anchor the caller did not mark as a place
         # "the villages of Foua and Kfraya in Idlib": the anchor of a list's last name
         tail, seen = m, {m.index}
         while (nxt := next((nb for nb in self.neighbours.get(tail.index, ())
@@ -877,15 +881,24 @@ class _Resolver:
             seen.add(tail.index)
         if (after := _ANCHOR_AFTER.match(self.text, tail.span[1])) is not None:
             anchor = self.by_start.get(after.end())
+            if anchor is None and (name := _NAME_AT.match(self.text, after.end())):
+                unmentioned = name.group()
         elif (q := _QUALIFIER.match(self.text, e)) is not None and self._qualifies(m, q):
             anchor = self.by_start.get(q.start(1))  # "X, Y" and "X (Y)", not a list
         if anchor is None and (before := _ANCHOR_BEFORE.search(self.text, max(0, s - 4), s)):
             anchor = self.by_end.get(before.start())
-        if anchor is None:
+            if anchor is None and (name := _NAME_BEFORE.search(
+                    self.text, max(0, before.start() - 60), before.start())):
+                unmentioned = name.group()
+        where: Location | None = None
+        if anchor is not None:
+            if anchor.group == m.group:
+                return None
+            where = found[anchor.index]
+        elif unmentioned is not None:
+            where = self._unmentioned_anchor(m, unmentioned, found)
+        if where is None and anchor is None:
             return self._list_area(m, found)
-        if anchor.group == m.group:
-            return None
-        where = found[anchor.index]
         if where is None or where.feature == "context" or where.precision not in _ANCHORS:
             return None
         if loc is not None and (
@@ -895,6 +908,25 @@ class _Resolver:
             return None  # the landmark's namesake is by or in its anchor: keep the namesake
         return replace(where, text=self.text[s:e], span=m.span, score=ANCHOR_SCORE * where.score,
                        feature="context")
+
+    def _unmentioned_anchor(self, m: _Mention, name: str,
+                            found: Sequence[Location | None]) -> Location | None:
+        """"Giza's Haram district" where only "Haram" was marked: the anchor is read as the
+        most populous place of that name in the country the article's places are in."""
+        by_country: dict[str, float] = defaultdict(float)
+        for loc in found:
+            if loc is not None and loc.country and loc.feature != "context":
+                by_country[loc.country] += loc.score
+        if not by_country:
+            return None
+        iso3 = max(by_country.items(), key=lambda kv: kv[1])[0]
+        places = [x.place for x in self.gz.lookup(_clean_surface(name))
+                  if x.kind in ("primary", "alternate") and x.place.country == iso3
+                  and x.place.precision in _ANCHORS]
+        if not places:
+            return None
+        best = max(places, key=prior)
+        return self._location(m, best, UNMENTIONED_ANCHOR_SCORE)
 
     def _list_area(self, m: _Mention, found: Sequence[Location | None]) -> Location | None:
         """"fire crews from Hornsey, Stoke Newington and Walthamstow": a name listed with towns
