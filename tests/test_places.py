@@ -716,3 +716,14 @@ def test_an_anchor_the_caller_did_not_mark_is_read_on_its_own() -> None:
     text = "Fighting was reported near Xyzzy in Kandahar province, Afghan officials said."
     xyzzy = resolve_places(text, spans(text, "Xyzzy", "Afghan"))[0]
     assert xyzzy is not None and xyzzy.country == "AFG" and xyzzy.admin1 == "Kandahar"
+
+
+def test_a_gap_stands_in_for_the_articles_town_rather_than_its_country() -> None:
+    text = ("Hundreds rallied in London, Ontario, on Saturday. London police closed roads as "
+            "the crowd filled Victoria Park, chanting for Syria. London's mayor spoke, and "
+            "Canada's foreign minister sent a message.")
+    locs = resolve_places(text, spans(text, "London", "Ontario", "London", "Victoria Park",
+                                      "Syria", "London", "Canada"))
+    park = locs[3]
+    assert park is not None and park.country == "CAN" and park.name == "London"
+    assert park.to_dict()["basis"] == "context"

@@ -853,13 +853,17 @@ class _Resolver:
         # gazetteer lacks, or a landmark whose namesake lies elsewhere, is where its anchor is
         out = [self._anchored(m, out, loc) or loc
                for m, loc in zip(self.mentions, out, strict=True)]
-        if any(loc is None for loc in out):
-            area = self._context_area(out)
+        # a name still unplaced, or a gap answered with the article's country, stands in for
+        # the area the article's other places share
+        open_ = [loc is None or (m.index in self.gaps and loc.feature != "context")
+                 for m, loc in zip(self.mentions, out, strict=True)]
+        if any(open_):
+            area = self._context_area([None if o else loc
+                                       for o, loc in zip(open_, out, strict=True)])
             if area is not None:
                 place, share = area
-                out = [loc if loc is not None or not _namelike(m.surface)
-                       else self._stand_in(m, place, share)
-                       for m, loc in zip(self.mentions, out, strict=True)]
+                out = [self._stand_in(m, place, share) if o and _namelike(m.surface) else loc
+                       for m, loc, o in zip(self.mentions, out, open_, strict=True)]
         return out
 
     def _anchored(self, m: _Mention, found: Sequence[Location | None],
@@ -992,20 +996,23 @@ class _Resolver:
     def _context_town(self, found: Sequence[Location | None],
                       iso3: str) -> tuple[Place, float] | None:
         """The one town that most of the article's places are: an unknown hospital or park in a
-        report from Toronto is in Toronto."""
+        report from Toronto is in Toronto (Ontario itself does not count against Toronto; Homa
+        Bay county does count against Nairobi)."""
+        placed = [loc for loc in found if loc is not None and loc.feature != "context"
+                  and loc.country == iso3
+                  and loc.precision in ("city", "site", "admin2", "admin1")]
         by_town: dict[int, float] = defaultdict(float)
-        total = 0.0
-        for loc in found:
-            if loc is None or loc.feature == "context" or loc.country != iso3:
-                continue
-            if loc.precision in ("city", "site", "admin2"):
-                total += loc.score
-                if loc.precision == "city" and loc.geonameid is not None:
-                    by_town[loc.geonameid] += loc.score
-        if not by_town or not total:
+        for loc in placed:
+            if loc.precision == "city" and loc.geonameid is not None:
+                by_town[loc.geonameid] += loc.score
+        if not by_town:
             return None
         gid, mass = max(by_town.items(), key=lambda kv: kv[1])
-        if mass / total < CONTEXT_SHARE or (town := self.gz.by_geonameid(gid)) is None:
+        if (town := self.gz.by_geonameid(gid)) is None:
+            return None
+        total = sum(loc.score for loc in placed
+                    if loc.precision != "admin1" or loc.admin1 != town.admin1)
+        if not total or mass / total < CONTEXT_SHARE:
             return None
         return town, mass / total
 
