@@ -727,3 +727,15 @@ def test_a_gap_stands_in_for_the_articles_town_rather_than_its_country() -> None
     park = locs[3]
     assert park is not None and park.country == "CAN" and park.name == "London"
     assert park.to_dict()["basis"] == "context"
+
+
+def test_an_unknown_name_stands_in_for_the_division_of_the_places_just_before_it() -> None:
+    text = ("Floods hit Changsha and Yueyang in Hunan on Friday. In Hubei, Wuhan closed schools. "
+            "Far to the west, a landslide buried homes between Chengdu and Mianyang in Sichuan. "
+            "The mud hit the village of Xyzzy at 6 am. Beijing sent rescuers to China's "
+            "worst-hit areas.")
+    names = ("Changsha", "Yueyang", "Hunan", "Hubei", "Wuhan", "Chengdu", "Mianyang", "Sichuan",
+             "Xyzzy", "Beijing", "China")
+    xyzzy = resolve_places(text, spans(text, *names))[8]
+    assert xyzzy is not None and xyzzy.admin1 == "Sichuan" and xyzzy.precision == "admin1"
+    assert xyzzy.to_dict()["basis"] == "context"

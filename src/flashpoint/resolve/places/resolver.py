@@ -167,6 +167,7 @@ _TOWN = frozenset({"city", "site"})
 _WIDE = frozenset({"country", "region", "continent", "sea"})
 _TOWN_FEATURES = frozenset({"city", "capital", "locality"})
 CONTEXT_SHARE = 0.6  # the share of the article's places an area must hold to stand in
+LOCAL_SENTENCES = 1  # ... or of the places in the name's sentence and the one before
 # "X in Y", "X district of Y", "Y's X" (and "X, Y", "X (Y)" read as qualifiers): the place that
 # anchors an unknown name X
 _ANCHOR_AFTER = re.compile(
@@ -858,12 +859,16 @@ class _Resolver:
         open_ = [loc is None or (m.index in self.gaps and loc.feature != "context")
                  for m, loc in zip(self.mentions, out, strict=True)]
         if any(open_):
-            area = self._context_area([None if o else loc
-                                       for o, loc in zip(open_, out, strict=True)])
-            if area is not None:
-                place, share = area
-                out = [self._stand_in(m, place, share) if o and _namelike(m.surface) else loc
-                       for m, loc, o in zip(self.mentions, out, open_, strict=True)]
+            known = [None if o else loc for o, loc in zip(open_, out, strict=True)]
+            area = self._context_area(known)
+            for i, (m, o) in enumerate(zip(self.mentions, open_, strict=True)):
+                if not o or not _namelike(m.surface):
+                    continue
+                here = self._local_area(m, known)
+                if here is None or (area is not None and _contains(here[0], area[0])):
+                    here = area  # the article's own town lies in the division around the name
+                if here is not None:
+                    out[i] = self._stand_in(m, *here)
         return out
 
     def _anchored(self, m: _Mention, found: Sequence[Location | None],
@@ -992,6 +997,30 @@ class _Resolver:
                 return area, a1_mass / total
         country = self.gz.country(iso3)
         return (country, mass / total) if country is not None else None
+
+    def _local_area(self, m: _Mention,
+                    found: Sequence[Location | None]) -> tuple[Place, float] | None:
+        """The town or division the places around ``m`` share (its sentence and the one before):
+        "buried in Maoxian county in Sichuan province ... the village of Xinmo", in a report
+        that goes on to floods in Hunan."""
+        recent = [loc for other, loc in zip(self.mentions, found, strict=True)
+                  if loc is not None and loc.feature != "context"
+                  and other.index != m.index
+                  and m.sentence - LOCAL_SENTENCES <= other.sentence <= m.sentence
+                  and loc.precision in ("city", "site", "admin2", "admin1")]
+        shared = {(loc.country, loc.admin1) for loc in recent}
+        if len(shared) != 1:
+            return None
+        iso3, a1 = shared.pop()
+        towns = {loc.geonameid for loc in recent if loc.precision != "admin1"}
+        if len(towns) == 1 and (gid := towns.pop()) is not None and all(
+                loc.precision in ("city", "admin1") for loc in recent):
+            town = self.gz.by_geonameid(gid)  # "Lancaster aqueduct ... the River Lune"
+            if town is not None:
+                return town, 1.0
+        if iso3 is None or a1 is None or (area := self.gz.admin1(iso3, a1)) is None:
+            return None
+        return area, 1.0
 
     def _context_town(self, found: Sequence[Location | None],
                       iso3: str) -> tuple[Place, float] | None:
