@@ -739,3 +739,13 @@ def test_an_unknown_name_stands_in_for_the_division_of_the_places_just_before_it
     xyzzy = resolve_places(text, spans(text, *names))[8]
     assert xyzzy is not None and xyzzy.admin1 == "Sichuan" and xyzzy.precision == "admin1"
     assert xyzzy.to_dict()["basis"] == "context"
+
+
+def test_a_governor_names_the_state_even_in_a_city_story() -> None:
+    text = ("Matilda Cuomo grew up in Queens. Former New York Gov. Mario Cuomo met her in "
+            "Queens, and their son became New York Gov. in 2011. They lived in New York City.")
+    locs = resolve_places(text, spans(text, "Queens", "New York", "Queens", "New York",
+                                      "New York City"))
+    assert [(x.name, x.precision) if x else None for x in (locs[1], locs[3])] == [
+        ("New York", "admin1"), ("New York", "admin1")]
+    assert locs[4] is not None and locs[4].precision == "city"

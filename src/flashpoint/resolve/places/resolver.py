@@ -69,6 +69,7 @@ POSSESSIVE_BONUS = 3.0  # "Iraq's Ain al-Asad", "the Syrian town of X"
 COUNTRY_COMPANY_BONUS = 1.5  # other countries in the sentence: "Italy" is the country
 LIST_BONUS = 2.0        # "Texas and Georgia": list members share a level and a parent
 KIND_CUE_BONUS = 1.5    # "the City of X", "X police", "X province": what kind of place X is
+GOVERNOR_CUE_BONUS = 3.0  # "X Gov.": surer than any other kind cue
 DOC_COUNTRY_EVIDENCE = 3.0  # doc_countries count like this many mentions...
 DOC_COUNTRY_BONUS = 1.5     # ...and add this, uncapped: the caller knows the article's country
 TEXT_CUE_WEIGHT = 0.5
@@ -152,6 +153,7 @@ _ADMIN_AFTER = re.compile(
     # a governor and a legislature belong to a state or province ("New York Gov. Cuomo")
     r"Gov\.|Governor|governor|Lt\. Gov\.|Legislature|legislature|General Assembly|"
     r"State Senate|state Senate|lawmakers|legislators)(?!\w)")
+_GOVERNED_AFTER = re.compile(r"\s*(?:Gov\.|Governor|governor|Lt\. Gov\.)(?!\w)")
 # "Clarke, Madison, Oconee and Oglethorpe counties": a list that a plural area noun closes names
 # areas in every item
 _ADMIN_LIST_AFTER = re.compile(
@@ -562,6 +564,9 @@ class _Resolver:
         before, after = self.text[max(0, s - 20):s], self.text[e:e + 30]
         m.local_body = bool(_CITY_AFTER.match(after))
         city_cue = bool(_CITY_BEFORE.search(before)) or m.local_body
+        # "New York Gov. Cuomo": only a state or province has a governor, whatever the text's
+        # other places are
+        governed = bool(_GOVERNED_AFTER.match(after))
         admin_cue = bool(_ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after)
                          or _ADMIN_LIST_AFTER.match(self.text, e, min(len(self.text), e + 200)))
         for c in m.cands:
@@ -574,7 +579,8 @@ class _Resolver:
             elif admin_cue:
                 is_admin = c.place.precision in ("admin1", "admin2") or (
                     c.place.feature == "territory")
-                c.local += KIND_CUE_BONUS if is_admin else -KIND_CUE_BONUS
+                cue = GOVERNOR_CUE_BONUS if governed else KIND_CUE_BONUS
+                c.local += cue if is_admin else -cue
         # the qualifier mention is itself supported by containing a candidate of this one
         if q and (other := self.by_start.get(q.start(1))) is not None:
             for oc in other.cands:
