@@ -22,8 +22,10 @@ percentile bounding box of their cities (and, for admin1, airfields, which reach
 settled north and outback) as their extent and first point. For admin1 the percentiles are taken
 over half-degree cells weighted by the square root of their count. A first-level division's
 point is then its area centre: the country's outline (countryinfo) is shared out among the
-divisions cell by cell, each cell to the division of its nearest town, so Ontario's point lies in
-its empty north-centre, not near its southern towns. Run: ``python scripts/build_gazetteer.py``.
+divisions cell by cell, each cell to the division of its nearest town or airfield, so Ontario's
+point lies in its empty north-centre, not near its southern towns. Towns and airfields filed
+under a division far from them (airportsdata puts Acre's airfields in the Federal District) are
+left out first. Run: ``python scripts/build_gazetteer.py``.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ _DISPLAY_PREFIX = re.compile(r"^(Muhafazat|Wilayat-e|Wilayat|Ostan-e|Mayorality 
 _DISPLAY_SUFFIX = re.compile(r"\s+Governorate$")
 AREA_CELL = 0.5  # degrees: the grid on which admin1 extents are measured
 CENTRE_CELL = 0.25  # degrees: the grid on which a country's outline is shared among its admin1
+AIRFIELD_MARGIN = 1.0  # degrees: how far beyond its division's towns an airfield may lie
+CONSISTENT_K = 4  # a seed's nearest others, of which one must share its division
 CENTRE_MIN_CELLS = 8  # fewer cells than this: too small to need (or trust) the shared centre
 KIND_PRECISION = {
     "sea": "sea", "gulf": "sea", "strait": "sea", "ocean": "sea", "lake": "sea", "canal": "sea",
@@ -129,6 +133,23 @@ def area_point(points: Sequence[tuple[float, float]], cell: float | None = None
     s, n = percentile(lats, 0.02), percentile(lats, 0.98)
     w, e = percentile(lons, 0.02), percentile(lons, 0.98)
     return (s + n) / 2, (w + e) / 2, (s, w, n, e)
+
+
+def consistent_seeds(seeds: Sequence[tuple[float, float, str]],
+                     k: int = CONSISTENT_K) -> list[tuple[float, float, str]]:
+    """The seeds (lat, lon, division) with one of their ``k`` nearest others in their own
+    division: a town filed under a division far away has only other divisions around it."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    if len(seeds) <= k:
+        return list(seeds)
+    size = Counter(s[2] for s in seeds)
+    _, near = cKDTree(_unit([s[0] for s in seeds], [s[1] for s in seeds])).query(
+        _unit([s[0] for s in seeds], [s[1] for s in seeds]), k=k + 1)
+    divs = np.array([s[2] for s in seeds], dtype=object)
+    keep = (divs[near[:, 1:]] == divs[:, None]).any(axis=1)
+    return [s for s, ok in zip(seeds, keep, strict=True) if ok or size[s[2]] <= k]
 
 
 def _within(extent: Extent, lat: float, lon: float, margin: float) -> bool:
@@ -426,8 +447,9 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
                 a2_points[(c["countrycode"], a1, a2)].append((c["latitude"], c["longitude"]))
                 a2_pop[(c["countrycode"], a1, a2)] += c["population"]
 
-    # towns alone share out each country's outline (airfields' divisions are matched by name)
-    a1_towns = {key: list(pts) for key, pts in a1_points.items()}
+    # towns share out each country's outline, with the airfields that no town contradicts
+    a1_seeds = {key: list(pts) for key, pts in a1_points.items()}
+    town_box = {key: area_point(pts, AREA_CELL)[2] for key, pts in a1_points.items()}
     # airfields reach where towns do not: they widen admin1 extents towards the true area
     with pkg_file("airportsdata", "airports.csv").open(encoding="utf-8") as fh:
         airfields = list(csv.DictReader(fh))
@@ -436,6 +458,7 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
         a1_by_cc[cc].append(a1)
     a1_fold = {cc: {a1: fold(a1) for a1 in a1s} for cc, a1s in a1_by_cc.items()}
     subd_match: dict[tuple[str, str], str | None] = {}
+    airfield_seeds: list[tuple[str, str, float, float]] = []
     for a in airfields:
         cc, subd = a["country"], a["subd"]
         if not subd or cc not in a1_fold:
@@ -444,6 +467,15 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
             subd_match[(cc, subd)] = best_name_match(subd, a1_fold[cc])
         if (a1m := subd_match[(cc, subd)]) is not None:
             a1_points[(cc, a1m)].append((float(a["lat"]), float(a["lon"])))
+            airfield_seeds.append((cc, a1m, float(a["lat"]), float(a["lon"])))
+    for cc, a1m, lat, lon in airfield_seeds:
+        # an airfield's division is matched by name ("Acre" can meet the wrong one): a town
+        # nearby must agree, unless none is near enough to say
+        # (airportsdata files Acre's airfields under the Federal District, far from any town)
+        near = grid.nearest(cc, lat, lon)  # towns within about 25 km
+        if (near is None or near[1]["admin1"] == a1m) and (cc, a1m) in town_box and _within(
+                town_box[(cc, a1m)], lat, lon, AIRFIELD_MARGIN):
+            a1_seeds[(cc, a1m)].append((lat, lon))
 
     def display(a1: str) -> str:
         return _DISPLAY_SUFFIX.sub("", _DISPLAY_PREFIX.sub("", a1)) or a1
@@ -486,13 +518,25 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
         for alias in [row.name, *row.names]:
             curated_keys[(row.country, fold(alias))] = row
 
-    a1_area = {key: area_point(pts, AREA_CELL) for key, pts in a1_points.items()}
+    # a stray mislabelled town in an empty quarter would claim it all, and stretch its
+    # division's box: seeds outside the box of all its points, or none of whose nearest
+    # neighbours share their division, do not count
+    box = {key: area_point(pts, AREA_CELL)[2] for key, pts in a1_points.items()}
+    a1_area: dict[tuple[str, str], tuple[float, float, Extent]] = {}
     centres: dict[tuple[str, str], tuple[float, float]] = {}
     for cc, a1s in a1_by_cc.items():
-        # a stray mislabelled town in an empty quarter would claim it all: towns outside their
-        # division's percentile box do not take part
-        seeds = [(la, lo, a1) for a1 in a1s for la, lo in a1_towns.get((cc, a1), [])
-                 if _within(a1_area[(cc, a1)][2], la, lo, CENTRE_CELL)]
+        seeds = consistent_seeds([(la, lo, a1) for a1 in a1s
+                                  for la, lo in a1_seeds.get((cc, a1), [])
+                                  if _within(box[(cc, a1)], la, lo, CENTRE_CELL)])
+        kept: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for la, lo, a1 in seeds:
+            kept[a1].append((la, lo))
+        for a1 in a1s:
+            pts = kept.get(a1) or a1_points[(cc, a1)]
+            a1_area[(cc, a1)] = area_point(pts, AREA_CELL)
+            # too small for the grid (Tokyo, with its far islands): where most of its towns are
+            centres[(cc, a1)] = (statistics.median(p[0] for p in pts),
+                                 statistics.median(p[1] for p in pts))
         rings = polygons_of(cinfo.get(iso2to3.get(cc, ""), {}).get("geoJSON"))
         for a1, point in division_centres(seeds, rings).items():
             centres[(cc, a1)] = point
@@ -503,8 +547,8 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
         iso3 = iso2to3.get(cc)
         if not iso3:
             continue
-        lat, lon, ext = a1_area[(cc, a1)]
-        lat, lon = centres.get((cc, a1), (lat, lon))
+        lat, lon = centres[(cc, a1)]
+        ext = a1_area[(cc, a1)][2]
         names = [a1] if display(a1) != a1 else []
         names += subdiv_names.get((cc, a1), []) + list((extra_a1.get(cc) or {}).get(a1, []))
         dup = next((curated_keys[(iso3, fold(n))] for n in [display(a1), *names]

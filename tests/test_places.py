@@ -607,6 +607,15 @@ def test_division_centres_hold_across_the_180th_meridian() -> None:
     assert abs(lat + 16.5) < 0.2 and abs(abs(lon) - 180.0) < 0.2  # not 0 degrees, a world away
 
 
+def test_a_town_filed_under_a_far_division_is_not_its_seed() -> None:
+    build = _build_script()
+    seeds = [(10.0 + 0.1 * i, 10.0, "North") for i in range(6)]
+    seeds += [(0.0 + 0.1 * i, 10.0, "South") for i in range(6)]
+    seeds.append((10.25, 10.05, "South"))  # among North's towns: a mislabelled one
+    kept = build.consistent_seeds(seeds)
+    assert (10.25, 10.05, "South") not in kept and len(kept) == 12
+
+
 @pytest.mark.parametrize(("country", "admin1", "lat", "lon"), [
     ("CAN", "Ontario", 50.0, -85.0),    # not the settled south: the Hudson Bay lowlands count
     ("CAN", "Quebec", 52.0, -72.0),
@@ -614,6 +623,9 @@ def test_division_centres_hold_across_the_180th_meridian() -> None:
     ("IND", "Mizoram", 23.3, 92.8),
     ("FJI", "Northern", -16.6, 179.4),  # across the 180th meridian
     ("GBR", "Scotland", 56.5, -4.2),
+    ("JPN", "Tokyo", 35.7, 139.7),      # its Ogasawara islands lie 1,000 km to the south
+    ("BRA", "Federal District", -15.8, -47.9),  # not Acre, whose airfields bear its name
+    ("CHN", "Heilongjiang Sheng", 47.9, 127.8),
 ])
 def test_shipped_division_points_lie_near_their_area_centre(
         country: str, admin1: str, lat: float, lon: float) -> None:
