@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flashpoint.eval.geoparsing import read_corpus
 from flashpoint.resolve.places import Gazetteer, resolve_places
-from flashpoint.resolve.places.gazetteer import _data_dir
+from flashpoint.resolve.places.gazetteer import places_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "data" / "geoparsing"
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args(argv)
     figures: dict[str, float | int | str] = {}
-    data = _data_dir()
+    data = places_data_dir()
     for name in ("places.tsv.gz", "demonyms.tsv", "curated.yaml"):
         figures[f"size_{name}_MB"] = round((data / name).stat().st_size / 1e6, 2)
 
