@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -98,8 +99,14 @@ def test_gazetteer_reverse_lookup() -> None:
 
 def test_every_curated_name_resolves_to_its_entry() -> None:
     places = yaml.safe_load(CURATED.read_text(encoding="utf-8"))["places"]
+    shared = {n for n, k in Counter(e["name"] for e in places).items() if k > 1}
+    assert shared == {"Tahrir Square"}  # Cairo's and Baghdad's: the text's country decides
     for entry in places:
         for name in [entry["name"], *entry.get("alt", [])]:
+            if entry["name"] in shared:
+                loc = resolve_place(name, doc_countries=[entry["country"]])
+                assert loc is not None and loc.country == entry["country"], name
+                continue
             loc = resolve_place(name)
             assert loc is not None and loc.name == entry["name"], name
             assert within(loc, entry["lat"], entry["lon"], 1), name
@@ -761,3 +768,16 @@ def test_a_governor_names_the_state_even_in_a_city_story() -> None:
     assert [(x.name, x.precision) if x else None for x in (locs[1], locs[3])] == [
         ("New York", "admin1"), ("New York", "admin1")]
     assert locs[4] is not None and locs[4].precision == "city"
+
+
+def test_a_famous_square_places_its_city() -> None:
+    text = ("Three Kentuckians were in Paris when a gunman opened fire on police on Paris' iconic "
+            "Champs-Elysees boulevard. They will return to Kentucky next week.")
+    locs = resolve_places(text, spans(text, "Paris", "Paris", "Champs-Elysees", "Kentucky"))
+    paris, avenue = locs[1], locs[2]
+    assert paris is not None and paris.country == "FRA"
+    assert avenue is not None and avenue.precision == "site" and avenue.country == "FRA"
+    text = "Protesters filled Tahrir Square in Cairo on Friday."
+    assert resolve_places(text, spans(text, "Tahrir Square", "Cairo"))[0].country == "EGY"  # type: ignore[union-attr]
+    text = "Protesters filled Tahrir Square in Baghdad on Friday."
+    assert resolve_places(text, spans(text, "Tahrir Square", "Baghdad"))[0].country == "IRQ"  # type: ignore[union-attr]
