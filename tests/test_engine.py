@@ -26,6 +26,7 @@ import pytest
 
 from flashpoint.config import Settings
 from flashpoint.engine import AlreadyStored, LocalEngine, open_engine
+from flashpoint.engine.local import Item, Skip
 from flashpoint.engine.shards import COLUMNS
 from flashpoint.engine.sources import expand, plan_units, read_documents, read_unit
 from flashpoint.engine.warc import iter_warc
@@ -217,14 +218,29 @@ def test_units_read_back_as_the_whole(corpus: Path, tmp_path: Path) -> None:
 # -- the local engine ------------------------------------------------------------------------
 
 
+class SizeRecordingEngine(LocalEngine):
+    """The local engine, noting how many documents each task it submits holds."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sizes: list[int] = []
+
+    def _submit(self, items: list[Item], skip: Skip | None) -> Any:
+        self.sizes.append(len(items))
+        return super()._submit(items, skip)
+
+
 def test_local_engine_gives_the_pipeline_outcomes(corpus: Path, reference: list[Outcome]) -> None:
-    # recycle_after=4: the pool of two is replaced after 8 documents, mid-run
-    with LocalEngine(2, chunk=2, recycle_after=4) as engine:
+    # recycle_after=2: the pool of two is replaced after 4 documents, mid-run
+    with SizeRecordingEngine(2, chunk=4, recycle_after=2) as engine:
         first = engine.worker_pids()
         assert len(first) == 2
         got = list(engine.run(inputs(corpus)))
         assert len(engine.worker_pids()) == 2 and not set(first) & set(engine.worker_pids())
     assert summary(got) == summary(reference)
+    # chunks grow 1, 2, 4 and stay at 4 (the last may hold the rest)
+    assert engine.sizes[:3] == [1, 2, 4] and set(engine.sizes[3:-1]) <= {4}
+    assert sum(engine.sizes) == len(reference)
 
 
 @dataclass(frozen=True)
