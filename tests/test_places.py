@@ -781,3 +781,17 @@ def test_a_famous_square_places_its_city() -> None:
     assert resolve_places(text, spans(text, "Tahrir Square", "Cairo"))[0].country == "EGY"  # type: ignore[union-attr]
     text = "Protesters filled Tahrir Square in Baghdad on Friday."
     assert resolve_places(text, spans(text, "Tahrir Square", "Baghdad"))[0].country == "IRQ"  # type: ignore[union-attr]
+
+
+def test_a_post_office_locality_can_be_the_town_an_unknown_name_is_in() -> None:
+    # Turkey, Tex. is too small for the GeoNames extract: it comes from the post-office list,
+    # without a geonameid, and still anchors the museum named beside it
+    text = ("Bob Wills Day returns to Turkey in Hall County, Texas, on Thursday. For more "
+            "information, call the Bob Wills Museum at 806-423-1253 or the City of Turkey at "
+            "806-423-1033.")
+    locs = resolve_places(text, spans(text, "Turkey", "Hall County", "Texas", "Bob Wills Museum",
+                                      "Turkey"))
+    museum = locs[3]
+    assert locs[0] is not None and locs[0].admin1 == "Texas" and locs[0].geonameid is None
+    assert museum is not None and museum.name == "Turkey" and museum.precision == "city"
+    assert museum.to_dict()["basis"] == "context"

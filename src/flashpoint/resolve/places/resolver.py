@@ -169,6 +169,7 @@ _TOWN = frozenset({"city", "site"})
 _WIDE = frozenset({"country", "region", "continent", "sea"})
 _TOWN_FEATURES = frozenset({"city", "capital", "locality"})
 CONTEXT_SHARE = 0.6  # the share of the article's places an area must hold to stand in
+COUNTY_MARGIN = 0.5  # degrees around a county's towns that still count as in it
 LOCAL_SENTENCES = 1  # ... or of the places in the name's sentence and the one before
 # "X in Y", "X district of Y", "Y's X" (and "X, Y", "X (Y)" read as qualifiers): the place that
 # anchors an unknown name X
@@ -1018,15 +1019,42 @@ class _Resolver:
         if len(shared) != 1:
             return None
         iso3, a1 = shared.pop()
-        towns = {loc.geonameid for loc in recent if loc.precision != "admin1"}
-        if len(towns) == 1 and (gid := towns.pop()) is not None and all(
-                loc.precision in ("city", "admin1") for loc in recent):
-            town = self.gz.by_geonameid(gid)  # "Lancaster aqueduct ... the River Lune"
-            if town is not None:
-                return town, 1.0
+        towns = {(loc.name, loc.lat, loc.lon) for loc in recent
+                 if loc.precision in ("city", "site")}
+        if len(towns) == 1 and iso3 is not None and (
+                town := self._place_at(towns.pop(), iso3)) is not None and all(
+                loc.precision == "city" or self._holds(loc, town) for loc in recent):
+            return town, 1.0  # "Lancaster aqueduct ... the River Lune"
         if iso3 is None or a1 is None or (area := self.gz.admin1(iso3, a1)) is None:
             return None
         return area, 1.0
+
+    def _holds(self, area: Location, town: Place) -> bool:
+        """Whether ``area`` is the division or county ``town`` lies in (Hall County holds
+        Turkey, Tex.): naming it does not speak against the town."""
+        if area.country != town.country or area.country is None or area.admin1 != town.admin1:
+            return False
+        if area.precision == "admin1":
+            return area.admin1 is not None
+        if area.precision != "admin2":
+            return False
+        if town.admin2 is not None:
+            return area.name == town.admin2
+        county = self.gz.admin2(area.country, area.admin1 or "", area.name)
+        if county is None or county.extent is None:
+            return False
+        # a post-office locality has no county of its own; a county's box is that of its towns
+        s, w, n, e = county.extent
+        return (s - COUNTY_MARGIN <= town.lat <= n + COUNTY_MARGIN
+                and w - COUNTY_MARGIN <= town.lon <= e + COUNTY_MARGIN)
+
+    def _place_at(self, key: tuple[str, float, float], iso3: str) -> Place | None:
+        """The gazetteer entry a found town came from (post-office localities have no
+        geonameid)."""
+        name, lat, lon = key
+        return next((x.place for x in self.gz.lookup(name)
+                     if x.place.country == iso3 and x.place.lat == lat and x.place.lon == lon),
+                    None)
 
     def _context_town(self, found: Sequence[Location | None],
                       iso3: str) -> tuple[Place, float] | None:
@@ -1036,17 +1064,16 @@ class _Resolver:
         placed = [loc for loc in found if loc is not None and loc.feature != "context"
                   and loc.country == iso3
                   and loc.precision in ("city", "site", "admin2", "admin1")]
-        by_town: dict[int, float] = defaultdict(float)
+        by_town: dict[tuple[str, float, float], float] = defaultdict(float)
         for loc in placed:
-            if loc.precision == "city" and loc.geonameid is not None:
-                by_town[loc.geonameid] += loc.score
+            if loc.precision == "city":
+                by_town[(loc.name, loc.lat, loc.lon)] += loc.score
         if not by_town:
             return None
-        gid, mass = max(by_town.items(), key=lambda kv: kv[1])
-        if (town := self.gz.by_geonameid(gid)) is None:
+        key, mass = max(by_town.items(), key=lambda kv: kv[1])
+        if (town := self._place_at(key, iso3)) is None:
             return None
-        total = sum(loc.score for loc in placed
-                    if loc.precision != "admin1" or loc.admin1 != town.admin1)
+        total = sum(loc.score for loc in placed if not self._holds(loc, town))
         if not total or mass / total < CONTEXT_SHARE:
             return None
         return town, mass / total
