@@ -688,8 +688,8 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
     for iso3, ds in (cur.get("demonyms") or {}).items():
         demonyms[iso3] += [d for d in ds if d not in demonyms[iso3]]
     for place, ds in (cur.get("region_demonyms") or {}).items():
-        if not any(r.name == place for r in curated_rows + rows_continent):
-            raise SystemExit(f"curated region_demonyms: no curated place {place!r}")
+        if not any(r.name == place for r in curated_rows + rows_continent + rows_admin1):
+            raise SystemExit(f"curated region_demonyms: no curated place or admin1 {place!r}")
         demonyms[place] += ds
 
     # ---- US post-office localities ---------------------------------------------------------------

@@ -795,3 +795,15 @@ def test_a_post_office_locality_can_be_the_town_an_unknown_name_is_in() -> None:
     assert locs[0] is not None and locs[0].admin1 == "Texas" and locs[0].geonameid is None
     assert museum is not None and museum.name == "Turkey" and museum.precision == "city"
     assert museum.to_dict()["basis"] == "context"
+
+
+@pytest.mark.parametrize(("word", "country", "name"), [
+    ("Basque", "ESP", "Basque Country"), ("Catalan", "ESP", "Catalonia"),
+    ("Scottish", "GBR", "Scotland"), ("Chechen", "RUS", "Chechnya"), ("Tibetan", "CHN", "Tibet"),
+])
+def test_a_divisions_people_locate_the_division(word: str, country: str, name: str) -> None:
+    place = Gazetteer.default().demonym_place(word)
+    assert place is not None and (place.country, place.name) == (country, name)
+    text = f"Police said {word} militants claimed the attack."
+    loc = resolve_places(text, spans(text, word))[0]
+    assert loc is not None and loc.country == country and loc.precision != "city"

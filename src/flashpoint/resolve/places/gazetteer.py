@@ -321,7 +321,9 @@ class Gazetteer:
         target = cast(str, rows[0][0])
         if _is_iso3(target):
             return self.country(target)
-        return next((m.place for m in self.lookup(target) if m.kind == "primary"), None)
+        named = [m.place for m in self.lookup(target) if m.kind == "primary"]
+        # "Scottish" is Scotland the division, not Scotland, S.D.: an area before any town
+        return next((p for p in named if p.precision != "city"), named[0] if named else None)
 
     def demonym_keys(self) -> dict[str, str]:
         """Demonym key → ISO3, for country demonyms only."""
