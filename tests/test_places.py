@@ -807,3 +807,14 @@ def test_a_divisions_people_locate_the_division(word: str, country: str, name: s
     text = f"Police said {word} militants claimed the attack."
     loc = resolve_places(text, spans(text, word))[0]
     assert loc is not None and loc.country == country and loc.precision != "city"
+
+
+def test_an_unknown_name_before_a_feature_noun_is_in_its_anchor() -> None:
+    text = ("Bird flu was found in swans in Michigan near the Mouillee state game area in Monroe "
+            "County, officials said.")
+    loc = resolve_places(text, spans(text, "Michigan", "Mouillee", "Monroe County"))[1]
+    assert loc is not None and loc.name == "Monroe County" and loc.admin1 == "Michigan"
+    # a verb between the name and "in" is no feature: nothing anchors "Xyzzy" to Baghdad
+    text = "Xyzzy was killed in Baghdad, and Zyxxy fled to Amman."
+    xyzzy = resolve_places(text, spans(text, "Xyzzy", "Baghdad", "Zyxxy", "Amman"))[0]
+    assert xyzzy is None or xyzzy.name != "Baghdad"

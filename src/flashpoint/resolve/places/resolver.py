@@ -176,7 +176,9 @@ LOCAL_SENTENCES = 1  # ... or of the places in the name's sentence and the one b
 _ANCHOR_AFTER = re.compile(
     r"(?:\s+(?:[Dd]istrict|[Nn]eighbou?rhood|[Qq]uarter|[Ss]uburb|[Aa]rea|[Ss]ection|[Vv]illage|"
     r"[Tt]ownship|[Cc]amp|[Pp]ort|[Mm]ine|[Cc]ounty|[Pp]refecture|[Mm]unicipality|[Pp]rovince|"
-    r"[Rr]egion|[Gg]overnorate))?\s+(?:in|at|near|outside|of)\s+(?:the\s+)?")
+    r"[Rr]egion|[Gg]overnorate)|(?:\s+[a-z]+){1,3}?\s+(?:area|camp|park|station|site|center|centre|"
+    r"base|facility|plant|mine|village|district|neighbou?rhood))?\s+(?:in|at|near|outside|of)\s+"
+    r"(?:the\s+)?")
 _ANCHOR_BEFORE = re.compile(r"['’]s?\s+$")
 _NAME_AT = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}")  # an anchor's name...
 _NAME_BEFORE = re.compile(r"(?<![\w'’.-])(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*$")  # ... before "'s"
