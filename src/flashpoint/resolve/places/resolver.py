@@ -411,6 +411,7 @@ class _Resolver:
         surface = _COUNTY_ABBREVIATION.sub(" County", m.surface)  # "Loudon Co."
         if re.fullmatch(_DIRECTION, m.surface) and (
                 head := _ELIDED_HEAD.match(self.text, m.span[1])) is not None:
+            # the mention is its full name from here on: "Eastern" is "Eastern Europe"
             surface = m.surface = f"{m.surface} {head.group(1)}"
         if m.surface.isupper():
             surface = _COUNTY_ABBREVIATION_CAPS.sub(" County", surface)
@@ -955,9 +956,9 @@ class _Resolver:
             loc = found[i]
             if loc is None or loc.feature == "context":
                 continue
-            if loc.precision not in _TOWN or loc.geonameid is None:
-                return None  # a list of states or countries, or a site: no town to share
-            place = self.gz.by_geonameid(loc.geonameid)
+            if loc.precision not in _TOWN or loc.country is None:
+                return None  # a list of states or countries: no town to share
+            place = self._place_at((loc.name, loc.lat, loc.lon), loc.country)
             if place is None:
                 return None
             towns.append(place)
