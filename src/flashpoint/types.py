@@ -119,6 +119,12 @@ class DateInfo:
         }
 
 
+# The ``feature`` of a location that stands in for a name the gazetteer lacks (the place it is
+# in, or the area the article's places share), and of one built on a landmark's namesake.
+STAND_IN = "context"
+LANDMARK = "landmark"
+
+
 @dataclass(slots=True)
 class Location:
     text: str
@@ -133,6 +139,16 @@ class Location:
     score: float = 1.0
     feature: str | None = None  # gazetteer feature class, e.g. "city", "airbase", "sea"
 
+    @property
+    def stand_in(self) -> bool:
+        """Placed by context, not by its own name: weak evidence for anything built on it."""
+        return self.feature == STAND_IN
+
+    @property
+    def basis(self) -> str:
+        """How the place was found: ``name``, ``landmark`` or ``context``."""
+        return self.feature if self.feature in (LANDMARK, STAND_IN) else "name"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
@@ -145,9 +161,7 @@ class Location:
             "geonameid": self.geonameid,
             "span": list(self.span) if self.span else None,
             "score": round(self.score, 3),
-            # how the place was found: by its name in the gazetteer, as a landmark built on a
-            # place's name, or as the area an unknown name stands in ("context")
-            "basis": self.feature if self.feature in ("landmark", "context") else "name",
+            "basis": self.basis,
         }
 
 

@@ -74,12 +74,12 @@ STAND_IN_RANK = 10  # an unknown name's stand-in area ranks after every place fo
 
 
 def _place_rank(loc: Location) -> int:
-    return PRECISION_RANK.get(loc.precision, 9) + STAND_IN_RANK * (loc.feature == "context")
+    return PRECISION_RANK.get(loc.precision, 9) + STAND_IN_RANK * loc.stand_in
 
 
 def _located(loc: Location | None) -> bool:
     """Whether a place was found by its name: a stand-in area says nothing about the event."""
-    return loc is not None and loc.feature != "context"
+    return loc is not None and not loc.stand_in
 
 
 DATE_RANK = {"day": 0, "week": 1, "range": 2, "month": 3, "year": 4, "unknown": 9}

@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from flashpoint.types import Location, PlacePrecision, Span
+from flashpoint.types import LANDMARK, STAND_IN, Location, PlacePrecision, Span
 
 from . import names as nm
 from .gazetteer import (
@@ -787,7 +787,7 @@ class _Resolver:
                 "region" if m.landmark == "nature" or place.precision == "admin2"
                 else place.precision)
             return replace(self._location(m, place, score), name=m.surface,
-                           precision=precision, geonameid=None, feature="landmark")
+                           precision=precision, geonameid=None, feature=LANDMARK)
         if (m.article_country is not None and place.precision in _FINE
                 and place.feature != "capital" and place.population < BIG_CITY
                 and best.country_evidence < FOREIGN_MAX_EVIDENCE
@@ -866,7 +866,7 @@ class _Resolver:
                for m, loc in zip(self.mentions, out, strict=True)]
         # a name still unplaced, or a gap answered with the article's country, stands in for
         # the area the article's other places share
-        open_ = [loc is None or (m.index in self.gaps and loc.feature != "context")
+        open_ = [loc is None or (m.index in self.gaps and not loc.stand_in)
                  for m, loc in zip(self.mentions, out, strict=True)]
         if any(open_):
             known = [None if o else loc for o, loc in zip(open_, out, strict=True)]
@@ -887,7 +887,7 @@ class _Resolver:
             return None
         if m.index in self.gaps:
             loc = None
-        elif loc is not None and loc.feature != "landmark":
+        elif loc is not None and loc.feature != LANDMARK:
             return None
         s, e = m.span
         anchor: _Mention | None = None
@@ -918,7 +918,7 @@ class _Resolver:
             where = self._unmentioned_anchor(m, unmentioned, found)
         if where is None and anchor is None:
             return self._list_area(m, found)
-        if where is None or where.feature == "context" or where.precision not in _ANCHORS:
+        if where is None or where.stand_in or where.precision not in _ANCHORS:
             return None
         if loc is not None and (
                 haversine_km(loc.lat, loc.lon, where.lat, where.lon) <= NEAR_KM / 5
@@ -926,7 +926,7 @@ class _Resolver:
                     == (where.country, where.admin1))):
             return None  # the landmark's namesake is by or in its anchor: keep the namesake
         return replace(where, text=self.text[s:e], span=m.span, score=ANCHOR_SCORE * where.score,
-                       feature="context")
+                       feature=STAND_IN)
 
     def _unmentioned_anchor(self, m: _Mention, name: str,
                             found: Sequence[Location | None]) -> Location | None:
@@ -934,7 +934,7 @@ class _Resolver:
         most populous place of that name in the country the article's places are in."""
         by_country: dict[str, float] = defaultdict(float)
         for loc in found:
-            if loc is not None and loc.country and loc.feature != "context":
+            if loc is not None and loc.country and not loc.stand_in:
                 by_country[loc.country] += loc.score
         if not by_country:
             return None
@@ -954,7 +954,7 @@ class _Resolver:
         score = 1.0
         for i in self._list_members(m):
             loc = found[i]
-            if loc is None or loc.feature == "context":
+            if loc is None or loc.stand_in:
                 continue
             if loc.precision not in _TOWN or loc.country is None:
                 return None  # a list of states or countries: no town to share
@@ -974,7 +974,7 @@ class _Resolver:
         area = (county and self.gz.admin2(iso3, a1, county)) or self.gz.admin1(iso3, a1)
         if area is None:
             return None
-        return replace(self._location(m, area, ANCHOR_SCORE * score), feature="context")
+        return replace(self._location(m, area, ANCHOR_SCORE * score), feature=STAND_IN)
 
     def _context_area(self, found: Sequence[Location | None]) -> tuple[Place, float] | None:
         """The area the article's resolved places share: its first-level division when they
@@ -982,7 +982,7 @@ class _Resolver:
         by_country: dict[str, float] = defaultdict(float)
         by_a1: dict[tuple[str, str], float] = defaultdict(float)
         for loc in found:
-            if loc is None or loc.country is None or loc.feature == "context":
+            if loc is None or loc.country is None or loc.stand_in:
                 continue  # a stand-in repeats its anchor
             by_country[loc.country] += loc.score
             if loc.admin1 and loc.precision not in ("country", "region"):
@@ -1014,7 +1014,7 @@ class _Resolver:
         "buried in Maoxian county in Sichuan province ... the village of Xinmo", in a report
         that goes on to floods in Hunan."""
         recent = [loc for other, loc in zip(self.mentions, found, strict=True)
-                  if loc is not None and loc.feature != "context"
+                  if loc is not None and not loc.stand_in
                   and other.index != m.index
                   and m.sentence - LOCAL_SENTENCES <= other.sentence <= m.sentence
                   and loc.precision in ("city", "site", "admin2", "admin1")]
@@ -1064,7 +1064,7 @@ class _Resolver:
         """The one town that most of the article's places are: an unknown hospital or park in a
         report from Toronto is in Toronto (Ontario itself does not count against Toronto; Homa
         Bay county does count against Nairobi)."""
-        placed = [loc for loc in found if loc is not None and loc.feature != "context"
+        placed = [loc for loc in found if loc is not None and not loc.stand_in
                   and loc.country == iso3
                   and loc.precision in ("city", "site", "admin2", "admin1")]
         by_town: dict[tuple[str, float, float], float] = defaultdict(float)
@@ -1084,7 +1084,7 @@ class _Resolver:
     def _stand_in(self, m: _Mention, area: Place, share: float) -> Location:
         """An unknown name in an article about one area: that area, at its own precision and a
         low score, rather than nothing (how human coders place an unknown village)."""
-        return replace(self._location(m, area, CONTEXT_SCORE * share), feature="context")
+        return replace(self._location(m, area, CONTEXT_SCORE * share), feature=STAND_IN)
 
 
 def resolve_places(text: str, mentions: Sequence[Span], *, doc_countries: Sequence[str] = (),
