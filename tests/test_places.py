@@ -818,3 +818,24 @@ def test_an_unknown_name_before_a_feature_noun_is_in_its_anchor() -> None:
     text = "Xyzzy was killed in Baghdad, and Zyxxy fled to Amman."
     xyzzy = resolve_places(text, spans(text, "Xyzzy", "Baghdad", "Zyxxy", "Amman"))[0]
     assert xyzzy is None or xyzzy.name != "Baghdad"
+
+
+def test_review_cases_for_elided_heads_datelines_and_unmarked_anchors() -> None:
+    text = "Talks between North and South Korea's leaders resumed."
+    north = resolve_places(text, spans(text, "North", "South Korea"))[0]
+    assert north is not None and north.country == "PRK"  # not "North Korea's", a stand-in
+    text = "The North and South Dakota National Guard deployed."
+    north = resolve_places(text, spans(text, "North", "South Dakota"))[0]
+    assert north is not None and north.name == "North Dakota"
+    text = "BOULDER CO - Floods hit the foothills."  # Colorado's postal code, not a county
+    loc = resolve_places(text, spans(text, "BOULDER CO"))[0]
+    assert loc is None or loc.precision != "admin2"
+    # a sentence's first word is not part of the anchor's name
+    text = ("In Giza's Haram district two bombs exploded. Egypt blamed militants; Egypt's police "
+            "and Egypt's army in Alexandria.")
+    haram = resolve_places(text, spans(text, "Haram", "Egypt", "Egypt", "Egypt", "Alexandria"))[0]
+    assert haram is not None and haram.name == "Giza"
+    # a possessor far from the story's places is more likely a person than a town
+    text = "Protesters gathered at Jackson's Xyzzy Ranch. Police in Texas and Dallas said."
+    ranch = resolve_places(text, spans(text, "Xyzzy Ranch", "Texas", "Dallas"))[0]
+    assert ranch is not None and ranch.admin1 == "Texas"

@@ -136,11 +136,11 @@ _MUNICIPAL_AFFIX = re.compile(
     r"^(?:[Cc]ity|[Tt]own(?:ship)?|[Vv]illage) of\s+|"
     r"\s+(?:[Cc]ity|[Tt]ownship|[Tt]wp\.?|[Tt]own|[Vv]illage)$")
 _COUNTY_ABBREVIATION = re.compile(r"\s+(?:Co|Cnty)\.?$")
-_COUNTY_ABBREVIATION_CAPS = re.compile(r"\s+(?:CO|CNTY)\.?$")  # "PLYMOUTH CO." datelines
+_COUNTY_ABBREVIATION_CAPS = re.compile(r"\s+(?:CO|CNTY)\.?$")
 _DIRECTION = r"(?:(?:North|South)[- ]?(?:[Ee]ast|[Ww]est)|North|South|East|West)(?:ern)?|Central"
 # "Eastern and Southern Europe", "North and South Korea": the first name's head is elided
 _ELIDED_HEAD = re.compile(
-    rf"\s+(?:and|or|&|to)\s+(?:{_DIRECTION})\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+    rf"\s+(?:and|or|&|to)\s+(?:{_DIRECTION})\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,2}})")
 _CITY_BEFORE = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage|[Mm]ayor) of\s+$")
 _CITY_AFTER = re.compile(
     r"\s*(?:City Council|city council|City Hall|city hall|Police|police|Fire Department|"
@@ -180,8 +180,8 @@ _ANCHOR_AFTER = re.compile(
     r"base|facility|plant|mine|village|district|neighbou?rhood))?\s+(?:in|at|near|outside|of)\s+"
     r"(?:the\s+)?")
 _ANCHOR_BEFORE = re.compile(r"['’]s?\s+$")
-_NAME_AT = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}")  # an anchor's name...
-_NAME_BEFORE = re.compile(r"(?<![\w'’.-])(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*$")  # ... before "'s"
+_NAME_AT = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}")  # an anchor's name...
+_NAME_BEFORE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w-]*\s+){0,3}[A-Z][\w-]*$")  # ... before "'s"
 _ANCHORS = frozenset({"site", "city", "admin2", "admin1"})
 
 
@@ -409,11 +409,12 @@ class _Resolver:
         if not _namelike(m.surface):
             return  # "area" is an old name of Mundelein, Illinois; "the area" is not
         surface = _COUNTY_ABBREVIATION.sub(" County", m.surface)  # "Loudon Co."
-        if re.fullmatch(_DIRECTION, m.surface) and (
-                head := _ELIDED_HEAD.match(self.text, m.span[1])) is not None:
+        if re.fullmatch(_DIRECTION, m.surface) and (full := self._elided(m)) is not None:
             # the mention is its full name from here on: "Eastern" is "Eastern Europe"
-            surface = m.surface = f"{m.surface} {head.group(1)}"
-        if m.surface.isupper():
+            surface = m.surface = full
+            m.group = nm.loose_key(full)
+        if m.surface.isupper() and "." in self.text[m.span[1] - 1:m.span[1] + 1]:
+            # "PLYMOUTH CO." in a dateline; "BOULDER CO" without the stop is Colorado's code
             surface = _COUNTY_ABBREVIATION_CAPS.sub(" County", surface)
         facility = nm.has_facility(surface)
         admin_word = nm.has_admin_word(surface) and not facility
@@ -461,6 +462,19 @@ class _Resolver:
             m.group = nm.loose_key(people[0].place.name)
         cands.sort(key=lambda c: -c.base)
         m.cands = cands[:MAX_CANDIDATES]
+
+    def _elided(self, m: _Mention) -> str | None:
+        """"Eastern and Southern Europe", "North and South Korea's leaders": the direction word
+        with the head of the name that follows it, the longest run of its words that names a
+        place."""
+        if (head := _ELIDED_HEAD.match(self.text, m.span[1])) is None:
+            return None
+        words = head.group(1).split()
+        for n in range(len(words), 0, -1):
+            full = f"{m.surface} {' '.join(words[:n])}"
+            if any(x.kind in ("primary", "alternate") for x in self.gz.lookup(full)):
+                return full
+        return None
 
     def _demonym_area(self, surface: str) -> list[_Cand]:
         """"South Ossetian", "Ohioans", "Londoners": a people named after a place's own name
@@ -891,7 +905,7 @@ class _Resolver:
             return None
         s, e = m.span
         anchor: _Mention | None = None
-        unmentioned: str | None = None  # an anchor the caller did not mark as a place
+        unmentioned: list[str] = []  # readings of an anchor the caller did not mark, longest first
         # "the villages of Foua and Kfraya in Idlib": the anchor of a list's last name
         tail, seen = m, {m.index}
         while (nxt := next((nb for nb in self.neighbours.get(tail.index, ())
@@ -901,20 +915,22 @@ class _Resolver:
         if (after := _ANCHOR_AFTER.match(self.text, tail.span[1])) is not None:
             anchor = self.by_start.get(after.end())
             if anchor is None and (name := _NAME_AT.match(self.text, after.end())):
-                unmentioned = name.group()
+                words = name.group().split()  # "Giza Monday": "Giza Monday", then "Giza"
+                unmentioned = [" ".join(words[:n]) for n in range(len(words), 0, -1)]
         elif (q := _QUALIFIER.match(self.text, e)) is not None and self._qualifies(m, q):
             anchor = self.by_start.get(q.start(1))  # "X, Y" and "X (Y)", not a list
         if anchor is None and (before := _ANCHOR_BEFORE.search(self.text, max(0, s - 4), s)):
             anchor = self.by_end.get(before.start())
             if anchor is None and (name := _NAME_BEFORE.search(
                     self.text, max(0, before.start() - 60), before.start())):
-                unmentioned = name.group()
+                words = name.group().split()  # "In Giza's": "In Giza", then "Giza"
+                unmentioned = [" ".join(words[-n:]) for n in range(len(words), 0, -1)]
         where: Location | None = None
         if anchor is not None:
             if anchor.group == m.group:
                 return None
             where = found[anchor.index]
-        elif unmentioned is not None:
+        elif unmentioned:
             where = self._unmentioned_anchor(m, unmentioned, found)
         if where is None and anchor is None:
             return self._list_area(m, found)
@@ -928,10 +944,12 @@ class _Resolver:
         return replace(where, text=self.text[s:e], span=m.span, score=ANCHOR_SCORE * where.score,
                        feature=STAND_IN)
 
-    def _unmentioned_anchor(self, m: _Mention, name: str,
+    def _unmentioned_anchor(self, m: _Mention, names: Sequence[str],
                             found: Sequence[Location | None]) -> Location | None:
         """"Giza's Haram district" where only "Haram" was marked: the anchor is read as the
-        most populous place of that name in the country the article's places are in."""
+        most populous place of that name in the country the article's places are in, and only
+        where it lies in or near the area they share (in "Jackson's ranch" in a Dallas story,
+        Jackson is more likely a person than Jackson, Miss.)."""
         by_country: dict[str, float] = defaultdict(float)
         for loc in found:
             if loc is not None and loc.country and not loc.stand_in:
@@ -939,13 +957,21 @@ class _Resolver:
         if not by_country:
             return None
         iso3 = max(by_country.items(), key=lambda kv: kv[1])[0]
-        places = [x.place for x in self.gz.lookup(_clean_surface(name))
-                  if x.kind in ("primary", "alternate") and x.place.country == iso3
-                  and x.place.precision in _ANCHORS]
-        if not places:
-            return None
-        best = max(places, key=prior)
-        return self._location(m, best, UNMENTIONED_ANCHOR_SCORE)
+        area = self._local_area(m, found) or self._context_area(found)
+        for name in names:
+            places = [x.place for x in self.gz.lookup(_clean_surface(name))
+                      if x.kind in ("primary", "alternate") and x.place.country == iso3
+                      and x.place.precision in _ANCHORS]
+            if not places:
+                continue
+            best = max(places, key=prior)
+            near = area[0] if area is not None else None
+            if near is not None and near.precision != "country" and not (
+                    _contains(near, best) or _contains(best, near)
+                    or haversine_km(near.lat, near.lon, best.lat, best.lon) <= NEAR_KM):
+                return None
+            return self._location(m, best, UNMENTIONED_ANCHOR_SCORE)
+        return None
 
     def _list_area(self, m: _Mention, found: Sequence[Location | None]) -> Location | None:
         """"fire crews from Hornsey, Stoke Newington and Walthamstow": a name listed with towns
