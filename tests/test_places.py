@@ -839,3 +839,12 @@ def test_review_cases_for_elided_heads_datelines_and_unmarked_anchors() -> None:
     text = "Protesters gathered at Jackson's Xyzzy Ranch. Police in Texas and Dallas said."
     ranch = resolve_places(text, spans(text, "Xyzzy Ranch", "Texas", "Dallas"))[0]
     assert ranch is not None and ranch.admin1 == "Texas"
+
+
+def test_an_unknown_name_in_a_named_country_is_not_put_in_its_capital() -> None:
+    text = ("A strong earthquake struck Xyzzy in northern Japan on Monday. Japan's weather agency "
+            "said Japan would monitor aftershocks, and Japan's government in Tokyo sent troops.")
+    xyzzy = resolve_places(text, spans(text, "Xyzzy", "Japan", "Japan", "Japan", "Japan",
+                                       "Tokyo"))[0]
+    assert xyzzy is not None and (xyzzy.name, xyzzy.precision) == ("Japan", "country")
+    assert xyzzy.basis == "context"

@@ -178,7 +178,7 @@ _ANCHOR_AFTER = re.compile(
     r"[Tt]ownship|[Cc]amp|[Pp]ort|[Mm]ine|[Cc]ounty|[Pp]refecture|[Mm]unicipality|[Pp]rovince|"
     r"[Rr]egion|[Gg]overnorate)|(?:\s+[a-z]+){1,3}?\s+(?:area|camp|park|station|site|center|centre|"
     r"base|facility|plant|mine|village|district|neighbou?rhood))?\s+(?:in|at|near|outside|of)\s+"
-    r"(?:the\s+)?")
+    r"(?:the\s+)?(?:(?:north|south)?-?(?:northern|southern|eastern|western|central)\s+)?")
 _ANCHOR_BEFORE = re.compile(r"['’]s?\s+$")
 _NAME_AT = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}")  # an anchor's name...
 _NAME_BEFORE = re.compile(r"(?<![\w'’-])(?:[A-Z][\w-]*\s+){0,3}[A-Z][\w-]*$")  # ... before "'s"
@@ -934,7 +934,11 @@ class _Resolver:
             where = self._unmentioned_anchor(m, unmentioned, found)
         if where is None and anchor is None:
             return self._list_area(m, found)
-        if where is None or where.stand_in or where.precision not in _ANCHORS:
+        if where is None or where.stand_in:
+            return None
+        if where.precision not in _ANCHORS and (loc is not None or where.precision != "country"):
+            # "Xyzzy in northern Japan": the country the text names, not a town the article
+            # mentions elsewhere; a landmark keeps its namesake over a country
             return None
         if loc is not None and (
                 haversine_km(loc.lat, loc.lon, where.lat, where.lon) <= NEAR_KM / 5
