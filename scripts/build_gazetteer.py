@@ -17,15 +17,16 @@ Sources, all GeoNames-derived data shipped in PyPI packages plus one curated fil
 - ``src/flashpoint/data/places/curated.yaml``: seas, straits, territories, regions, bases, and
   name/point corrections.
 
-Areas (admin1, admin2; countries without a Factbook point) get the midpoint of the 2nd–98th
-percentile bounding box of their cities (and, for admin1, airfields, which reach the sparsely
-settled north and outback) as their extent and first point. For admin1 the percentiles are taken
-over half-degree cells weighted by the square root of their count. A first-level division's
-point is then its area centre: the country's outline (countryinfo) is shared out among the
-divisions cell by cell, each cell to the division of its nearest town or airfield, so Ontario's
-point lies in its empty north-centre, not near its southern towns. Towns and airfields filed
-under a division far from them (airportsdata puts Acre's airfields in the Federal District) are
-left out first. Run: ``python scripts/build_gazetteer.py``.
+Areas (admin1, admin2; countries without a Factbook point) get the 2nd–98th percentile bounding
+box of their cities (and, for admin1, airfields, which reach the sparsely settled north and
+outback) as their extent; admin2 and such countries take its midpoint as their point. For admin1
+the percentiles are taken over half-degree cells weighted by the square root of their count, and
+the point is the division's area centre: the country's outline (countryinfo) is shared out among
+the divisions cell by cell, each cell to the division of its nearest town or airfield, so
+Ontario's point lies in its empty north-centre, not near its southern towns. Towns and airfields
+filed under a division far from them (airportsdata puts Acre's airfields in the Federal
+District) are left out first; a division too small for the grid takes its towns' median.
+Run: ``python scripts/build_gazetteer.py``.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ AREA_CELL = 0.5  # degrees: the grid on which admin1 extents are measured
 CENTRE_CELL = 0.25  # degrees: the grid on which a country's outline is shared among its admin1
 AIRFIELD_MARGIN = 1.0  # degrees: how far beyond its division's towns an airfield may lie
 CONSISTENT_K = 4  # a seed's nearest others, of which one must share its division
+ISLAND_REACH_KM = 400.0  # a townless island farther than this from the country's towns: no one's
 CENTRE_MIN_CELLS = 8  # fewer cells than this: too small to need (or trust) the shared centre
 KIND_PRECISION = {
     "sea": "sea", "gulf": "sea", "strait": "sea", "ocean": "sea", "lake": "sea", "canal": "sea",
@@ -142,14 +144,26 @@ def consistent_seeds(seeds: Sequence[tuple[float, float, str]],
     import numpy as np
     from scipy.spatial import cKDTree
 
+    # a town is in both sources (rg_cities1000 and cities1000): its own copy must not vouch for
+    # it, so seeds within about a kilometre of each other count once
+    seeds = list({(round(la, 2), round(lo, 2), d): (la, lo, d) for la, lo, d in seeds}.values())
     if len(seeds) <= k:
-        return list(seeds)
+        return seeds
     size = Counter(s[2] for s in seeds)
     _, near = cKDTree(_unit([s[0] for s in seeds], [s[1] for s in seeds])).query(
         _unit([s[0] for s in seeds], [s[1] for s in seeds]), k=k + 1)
     divs = np.array([s[2] for s in seeds], dtype=object)
     keep = (divs[near[:, 1:]] == divs[:, None]).any(axis=1)
     return [s for s, ok in zip(seeds, keep, strict=True) if ok or size[s[2]] <= k]
+
+
+def median_lon(points: Sequence[tuple[float, float]]) -> float:
+    """Median longitude, taken across the 180th meridian when the points straddle it (Fiji)."""
+    lons = [p[1] for p in points]
+    if max(lons) - min(lons) > 180:
+        mid = statistics.median(lo + 360 if lo < 0 else lo for lo in lons)
+        return mid - 360 if mid > 180 else mid
+    return statistics.median(lons)
 
 
 def _within(extent: Extent, lat: float, lon: float, margin: float) -> bool:
@@ -163,6 +177,17 @@ def _unit(lat: Any, lon: Any) -> Any:
 
     la, lo = np.radians(lat), np.radians(lon)
     return np.c_[np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]
+
+
+def _inside_ring(ring: Any, lat: Any, lon: Any) -> Any:
+    """Which of the points (arrays) lie in the ring (lon, lat vertices), by the even-odd rule."""
+    import numpy as np
+
+    inside = np.zeros(lat.shape, dtype=bool)
+    for (x1, y1), (x2, y2) in zip(ring, np.roll(ring, 1, axis=0), strict=True):
+        crosses = (y1 > lat) != (y2 > lat)
+        inside ^= crosses & (lon < (x2 - x1) * (lat - y1) / (y2 - y1 + 1e-12) + x1)
+    return inside
 
 
 def division_centres(seeds: Sequence[tuple[float, float, str]],
@@ -181,6 +206,8 @@ def division_centres(seeds: Sequence[tuple[float, float, str]],
     if not seeds or not rings:
         return {}
     tree = cKDTree(_unit([s[0] for s in seeds], [s[1] for s in seeds]))
+    seed_lat = np.array([s[0] for s in seeds])
+    seed_lon = np.array([s[1] for s in seeds])
     sums: dict[str, Any] = {}
     counts: Counter[str] = Counter()
     for ring in rings:
@@ -191,14 +218,16 @@ def division_centres(seeds: Sequence[tuple[float, float, str]],
         if not len(lats) or not len(lons):
             continue
         glat, glon = (a.ravel() for a in np.meshgrid(lats, lons))
-        inside = np.zeros(glat.shape, dtype=bool)  # even-odd rule, one edge at a time
-        for (x1, y1), (x2, y2) in zip(r, np.roll(r, 1, axis=0), strict=True):
-            crosses = (y1 > glat) != (y2 > glat)
-            inside ^= crosses & (glon < (x2 - x1) * (glat - y1) / (y2 - y1 + 1e-12) + x1)
+        inside = _inside_ring(r, glat, glon)
         if not inside.any():
             continue
         vectors = _unit(glat[inside], glon[inside])
-        _, nearest = tree.query(vectors)
+        dist, nearest = tree.query(vectors)
+        # land far from all the country's towns and with none on it (Svalbard, in Norway's
+        # outline but in none of its divisions) is shared out to no one
+        if (not _inside_ring(r, seed_lat, seed_lon).any()
+                and 2 * math.asin(min(1.0, float(dist.min()) / 2)) * 6371.0 > ISLAND_REACH_KM):
+            continue
         weighted = vectors * np.cos(np.radians(glat[inside]))[:, None]  # a cell's area
         for k in np.unique(nearest):
             div = seeds[k][2]
@@ -535,8 +564,7 @@ def build(curated_path: Path) -> tuple[list[Row], dict[str, list[str]], list[str
             pts = kept.get(a1) or a1_points[(cc, a1)]
             a1_area[(cc, a1)] = area_point(pts, AREA_CELL)
             # too small for the grid (Tokyo, with its far islands): where most of its towns are
-            centres[(cc, a1)] = (statistics.median(p[0] for p in pts),
-                                 statistics.median(p[1] for p in pts))
+            centres[(cc, a1)] = (statistics.median(p[0] for p in pts), median_lon(pts))
         rings = polygons_of(cinfo.get(iso2to3.get(cc, ""), {}).get("geoJSON"))
         for a1, point in division_centres(seeds, rings).items():
             centres[(cc, a1)] = point

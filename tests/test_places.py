@@ -599,7 +599,7 @@ def test_division_centres_follow_the_outline_not_the_towns() -> None:
     (wlat, wlon), (elat, elon) = centres["West"], centres["East"]
     assert 4.0 < wlat < 6.0 and 4.0 < elat < 6.0  # the towns' own mean is 0.75
     assert 2.0 < wlon < 4.0 and 6.0 < elon < 8.5
-    # a division too small for the grid keeps the town-box point the caller already has
+    # a division too small for the grid gets no area centre (the build takes its towns' median)
     speck = [[0.0, 0.0], [0.6, 0.0], [0.6, 0.6], [0.0, 0.6], [0.0, 0.0]]
     assert build.division_centres([(0.3, 0.3, "Speck")], [speck]) == {}
 
@@ -618,9 +618,11 @@ def test_a_town_filed_under_a_far_division_is_not_its_seed() -> None:
     build = _build_script()
     seeds = [(10.0 + 0.1 * i, 10.0, "North") for i in range(6)]
     seeds += [(0.0 + 0.1 * i, 10.0, "South") for i in range(6)]
-    seeds.append((10.25, 10.05, "South"))  # among North's towns: a mislabelled one
+    seeds.append((10.25, 10.05, "South"))  # among North's towns: a mislabelled one...
+    seeds.append((10.251, 10.051, "South"))  # ... in both sources, which must not vouch for it
     kept = build.consistent_seeds(seeds)
-    assert (10.25, 10.05, "South") not in kept and len(kept) == 12
+    assert not any(s[2] == "South" and s[0] > 5 for s in kept) and len(kept) == 12
+    assert build.median_lon([(0, 179.0), (0, 179.5), (0, -179.0)]) == 179.5  # not 0 degrees
 
 
 @pytest.mark.parametrize(("country", "admin1", "lat", "lon"), [
