@@ -850,3 +850,21 @@ def test_an_unknown_name_in_a_named_country_is_not_put_in_its_capital() -> None:
                                        "Tokyo"))[0]
     assert xyzzy is not None and (xyzzy.name, xyzzy.precision) == ("Japan", "country")
     assert xyzzy.basis == "context"
+
+
+def test_a_text_with_thousands_of_toponyms_is_resolved_in_runs() -> None:
+    from flashpoint.resolve.places import resolver
+
+    sentence = "Shelling hit {} on day {}. "
+    text, marked = "", []
+    for i in range(3 * resolver.MAX_CONTEXT_MENTIONS + 7):
+        name = ("Mosul", "Baghdad", "Basra")[i % 3]
+        start = len(text) + len("Shelling hit ")
+        text += sentence.format(name, i)
+        marked.append((start, start + len(name)))
+    shuffled = marked[::-1]  # the caller's order is kept, whatever it is
+    locs = resolve_places(text, shuffled)
+    assert len(locs) == len(shuffled)
+    assert all(loc is not None and loc.country == "IRQ" and loc.span == span
+               for loc, span in zip(locs, shuffled, strict=True))
+    assert {loc.name for loc in locs if loc is not None} == {"Mosul", "Baghdad", "Basra"}

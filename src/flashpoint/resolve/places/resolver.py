@@ -92,6 +92,8 @@ DROP_BELOW = 0.2
 # outside its box is coarsened to that country
 FOREIGN_MAX_EVIDENCE, FOREIGN_MIN_OTHER, FOREIGN_MIN_KM = 0.3, 2.0, 300.0
 MAX_CANDIDATES = 60
+MAX_CONTEXT_MENTIONS = 500  # more toponyms than this in one text are resolved in runs...
+WINDOW_MARGIN = 2_000       # ... each with this many characters of text either side
 PASSES = 7
 # each pass keeps this share of the previous probabilities: two ambiguous mentions updated at once
 # ("Richmond" and "Madison County") otherwise flip between readings instead of settling
@@ -1128,7 +1130,23 @@ def resolve_places(text: str, mentions: Sequence[Span], *, doc_countries: Sequen
     """
     if not mentions:
         return []
-    return _Resolver(gazetteer or Gazetteer.default(), text, mentions, doc_countries).run()
+    gz = gazetteer or Gazetteer.default()
+    if len(mentions) <= MAX_CONTEXT_MENTIONS:
+        return _Resolver(gz, text, mentions, doc_countries).run()
+    # thousands of toponyms in one text (a list page, a crawl gone wrong): the evidence passes
+    # grow with the square of the mentions, so each run of them is resolved with the text
+    # around it as its context
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i])
+    out: list[Location | None] = [None] * len(mentions)
+    for k in range(0, len(order), MAX_CONTEXT_MENTIONS):
+        run = order[k:k + MAX_CONTEXT_MENTIONS]
+        a = max(0, mentions[run[0]][0] - WINDOW_MARGIN)
+        b = min(len(text), max(mentions[i][1] for i in run) + WINDOW_MARGIN)
+        found = _Resolver(gz, text[a:b], [(mentions[i][0] - a, mentions[i][1] - a) for i in run],
+                          doc_countries).run()
+        for i, loc in zip(run, found, strict=True):
+            out[i] = None if loc is None else replace(loc, span=mentions[i])
+    return out
 
 
 def resolve_place(name: str, *, doc_countries: Sequence[str] = (), sentence: str = "",
