@@ -150,8 +150,8 @@ def consistent_seeds(seeds: Sequence[tuple[float, float, str]],
     if len(seeds) <= k:
         return seeds
     size = Counter(s[2] for s in seeds)
-    _, near = cKDTree(_unit([s[0] for s in seeds], [s[1] for s in seeds])).query(
-        _unit([s[0] for s in seeds], [s[1] for s in seeds]), k=k + 1)
+    vectors = _unit([s[0] for s in seeds], [s[1] for s in seeds])
+    _, near = cKDTree(vectors).query(vectors, k=k + 1)
     divs = np.array([s[2] for s in seeds], dtype=object)
     keep = (divs[near[:, 1:]] == divs[:, None]).any(axis=1)
     return [s for s, ok in zip(seeds, keep, strict=True) if ok or size[s[2]] <= k]
@@ -333,15 +333,9 @@ class Grid:
 
 
 def point_in_polygon(lat: float, lon: float, ring: Sequence[Sequence[float]]) -> bool:
-    inside = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        xi, yi = ring[i][0], ring[i][1]
-        xj, yj = ring[j][0], ring[j][1]
-        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi + 1e-12) + xi:
-            inside = not inside
-        j = i
-    return inside
+    import numpy as np
+
+    return bool(_inside_ring(np.asarray(ring, dtype=float), np.array([lat]), np.array([lon]))[0])
 
 
 def polygons_of(geojson: dict[str, Any] | None) -> list[list[list[float]]]:

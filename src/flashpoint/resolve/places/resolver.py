@@ -148,14 +148,15 @@ _CITY_AFTER = re.compile(
     r"\s*(?:City Council|city council|City Hall|city hall|Police|police|Fire Department|"
     r"fire department|Fire Rescue|firefighters|Mayor|mayor|Township|township|Borough|"
     r"High School|Public Schools?|School District|Municipal|city limits|[Dd]owntown)\b")
+_GOVERNOR = r"Gov\.|Governor|governor|Lt\. Gov\."
 _ADMIN_AFTER = re.compile(
     r"\s*(?:province|Province|state|State(?! (?:Department|University|College|Police))|"
     r"county|County|region|Region|governorate|Governorate|oblast|Oblast|prefecture|"
     r"Prefecture|parish|Parish|district|District|territory|Territory|"
     # a governor and a legislature belong to a state or province ("New York Gov. Cuomo")
-    r"Gov\.|Governor|governor|Lt\. Gov\.|Legislature|legislature|General Assembly|"
+    rf"{_GOVERNOR}|Legislature|legislature|General Assembly|"
     r"State Senate|state Senate|lawmakers|legislators)(?!\w)")
-_GOVERNED_AFTER = re.compile(r"\s*(?:Gov\.|Governor|governor|Lt\. Gov\.)(?!\w)")
+_GOVERNED_AFTER = re.compile(rf"\s*(?:{_GOVERNOR})(?!\w)")
 # "Clarke, Madison, Oconee and Oglethorpe counties": a list that a plural area noun closes names
 # areas in every item
 _ADMIN_LIST_AFTER = re.compile(
