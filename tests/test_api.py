@@ -317,6 +317,23 @@ def test_csv_export(http: Http, everything: list[dict[str, Any]]) -> None:
     assert {r["iso3"] for r in rows} == {"IRQ"}
 
 
+def test_csv_export_is_spreadsheet_safe_unless_told_otherwise(tmp_path: Path) -> None:
+    from .test_export import FORMULA_PUBLISHER, formula_extraction
+
+    db = tmp_path / "formula.db"
+    with open_store(db) as store:
+        store.add([formula_extraction()])
+    with background(create_app(db)) as base:
+        client = Http(base)
+        sources = {}
+        for params in (None, {"spreadsheet_safe": "false"}):
+            status, _, body = client.raw("/api/events.csv", params)
+            assert status == 200
+            rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+            sources[bool(params)] = {r["source"] for r in rows}
+    assert sources == {False: {"'" + FORMULA_PUBLISHER}, True: {FORMULA_PUBLISHER}}
+
+
 def test_geojson_and_json_exports(http: Http, everything: list[dict[str, Any]]) -> None:
     status, headers, body = http.raw("/api/events.geojson")
     assert status == 200 and headers["content-type"].startswith("application/geo+json")
@@ -347,6 +364,13 @@ def test_geojson_and_json_exports(http: Http, everything: list[dict[str, Any]]) 
         ("/api/events", {"bbox": "0,95,10,96"}, "bbox"),
         ("/api/events", {"bbox": "nan,1,2,3"}, "bbox"),
         ("/api/events", {"min_sources": 0}, "min_sources"),
+        # past a 64-bit integer: the database driver raised, a 500
+        ("/api/events", {"min_sources": "9" * 30}, "min_sources"),
+        ("/api/events.csv", {"min_sources": "9" * 30}, "min_sources"),
+        # NUL in a full-text query failed in SQLite's query parser, a 500
+        ("/api/events", {"text": "a\x00b"}, "text"),
+        ("/api/timeline", {"text": "a\x00b"}, "text"),
+        ("/api/events", {"actor": "a\x00b"}, "actor"),
         ("/api/events", {"text": "***"}, "text"),
         ("/api/events", {"actor": "x" * 600}, "actor"),
         ("/api/events", {"contry": "IRQ"}, "contry"),

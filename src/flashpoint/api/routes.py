@@ -88,8 +88,12 @@ def export_csv(
     store: StoreDep,
     flt: ExportFilter,
     spreadsheet_safe: Annotated[
-        bool, Query(description="Prefix cells a spreadsheet would run as formulas with '.")
-    ] = False,
+        bool,
+        Query(
+            description="Prefix cells a spreadsheet would run as formulas with ' (the default; "
+            "false gives the text unaltered)."
+        ),
+    ] = True,
 ) -> Response:
     """ACLED columns, UCDP-style death ranges, then Flashpoint's own fields (see the export
     module for the full list)."""

@@ -7,20 +7,28 @@ line with single spaces, separated by blank lines. Nothing later may rewrite it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import logging
 import re
 from pathlib import PurePath
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..errors import Errors, SkipArticle
+from ..errors import Errors, SkipArticle, Warnings
 from ..ingest.decode import decode_bytes
+from ..ingest.names import printable
 from ..types import Article, Document
 from .html import extract_html
 from .lang import guess_language
 from .meta import date_from_name, date_from_url, publisher_from_host
 from .text import clean_text_page, normalise_space, same_text
 
+log = logging.getLogger(__name__)
+
 PARAGRAPH_SEP = "\n\n"
+# A publication date more than this many days after today (UTC) is not one: placeholders such
+# as 9999-12-31 in feeds, typos, embargo dates. Two days absorb time zones and clock skew.
+FUTURE_SLACK_DAYS = 2
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|smid|ref|src)$", re.I)
 
 
@@ -42,6 +50,24 @@ def _slug(doc: Document) -> str:
     if doc.url:
         return urlsplit(doc.url).path.rstrip("/").rsplit("/", 1)[-1]
     return PurePath(doc.source.split(":", 1)[0] if "://" not in doc.source else doc.source).stem
+
+
+def publication_date(
+    source: str, candidates: tuple[dt.date | None, ...], today: dt.date | None = None
+) -> dt.date | None:
+    """The first candidate that is not in the future; each one that is is dropped with W004.
+
+    Relative dates in the text ("on Monday") are resolved against it, so a date of 9999-12-31
+    would date every event of the article in the year 9999.
+    """
+    latest = (today or dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=FUTURE_SLACK_DAYS)
+    for date in candidates:
+        if date is None:
+            continue
+        if date <= latest:
+            return date
+        log.warning(Warnings.W004.format(date=date, source=printable(source), latest=latest))
+    return None
 
 
 def _check_language(doc: Document, body: str) -> str | None:
@@ -99,7 +125,10 @@ def clean(doc: Document, *, english_only: bool = True) -> Article:
         url=url,
         title=title or None,
         publisher=doc.publisher or publisher,
-        published=doc.published or published or date_from_url(url) or date_from_name(doc.source),
+        published=publication_date(
+            doc.source,
+            (doc.published, published, date_from_url(url), date_from_name(doc.source)),
+        ),
         language=language,
         title_span=(0, len(title)) if title else None,
     )

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import Errors, FlashpointError
+from ..ingest.names import printable
 from ..pipeline import Pipeline
 from ..types import Extraction
 from .options import ActorText, Country, DbOption, EventType, FullText, Since, Until
@@ -27,6 +28,37 @@ app = typer.Typer(
 err_console = Console(stderr=True)
 
 EVENT_FORMATS = ("table", "json", "csv", "geojson", "plover")
+
+
+def _line(text: str) -> str:
+    """``text`` as one console line: control characters of file names escaped (a newline in a
+    name once forged a line of the summary), and rich's ``[...]`` markup taken literally."""
+    return escape(printable(text))
+
+
+class _StoreDown(Exception):
+    """The database refused a write for a reason no article escapes; ends an ingest run.
+
+    ``lost``: the articles extracted but not stored because of it.
+    """
+
+    def __init__(self, error: Exception, lost: int) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.lost = lost
+
+
+def _fatal_store_error(err: Exception) -> bool:
+    """Whether a failed write means the database itself is unusable (disk full, I/O error,
+    lost connection), rather than that one article's data was refused.
+
+    PEP 249 names the exception classes of every database driver, sqlite3 and psycopg alike:
+    IntegrityError and DataError are about the rows written; the others about the database.
+    """
+    names = {cls.__name__ for cls in type(err).__mro__}
+    if names & {"IntegrityError", "DataError"}:
+        return False
+    return isinstance(err, OSError) or bool(names & {"DatabaseError", "InterfaceError"})
 
 
 def _pipeline(model: str | None) -> Pipeline:
@@ -91,7 +123,7 @@ def extract(
     done: list[Extraction] = [o.extraction for o in outcomes if o.extraction is not None]
     for o in outcomes:
         if o.extraction is None:
-            err_console.print(f"[red]{o.status}[/red] {escape(f'{o.source}: {o.message}')}")
+            err_console.print(f"[red]{o.status}[/red] {_line(f'{o.source}: {o.message}')}")
     if not done:
         raise typer.Exit(1)
     for ex in done:
@@ -164,47 +196,77 @@ def ingest(
     events_added = 0
     pending: list[Extraction] = []
 
-    def flush() -> None:
-        nonlocal events_added
-        if pending:
-            res = store.add(pending)
-            events_added += res.events_added
-            counts["duplicate"] += res.articles_skipped
-            counts["stored"] += res.articles_added
-            if res.articles_added:
-                # syndicated copies and reports of the same event join their clusters now
-                link_and_cluster(store, [ex.article.id for ex in pending])
-            pending.clear()
+    def report(status: str, code: str | None, source: str, message: str) -> None:
+        counts[status] += 1
+        reasons[f"{status} {code}"] += 1
+        err_console.print(f"[yellow]{status}[/yellow] " + _line(f"{source}: {message}"))
 
-    with runner, Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=not progress or not sys.stderr.isatty(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("ingesting", total=None)
-        for outcome in runner.run(paths, allow_private=allow_private, skip=skip):
-            if outcome.extraction is not None:
-                pending.append(outcome.extraction)
-                if len(pending) >= batch_size:
-                    flush()
-            elif outcome.status == "present":
-                counts["duplicate"] += 1
-            else:
-                counts[outcome.status] += 1
-                reasons[f"{outcome.status} {outcome.code}"] += 1
-                err_console.print(
-                    f"[yellow]{outcome.status}[/yellow] "
-                    + escape(f"{outcome.source}: {outcome.message}")  # names may hold [/x]
+    def write(batch: list[Extraction]) -> int:
+        nonlocal events_added
+        res = store.add(batch)
+        events_added += res.events_added
+        counts["duplicate"] += res.articles_skipped
+        counts["stored"] += res.articles_added
+        return res.articles_added
+
+    def flush() -> None:
+        batch = pending[:]
+        pending.clear()
+        if not batch:
+            return
+        try:
+            added = write(batch)
+        except Exception as err:
+            if _fatal_store_error(err):
+                raise _StoreDown(err, len(batch)) from err
+            # one article's data was refused and the transaction rolled back: store the
+            # articles one by one, so that only the refused one fails
+            added = 0
+            for index, ex in enumerate(batch):
+                try:
+                    added += write([ex])
+                except Exception as one:
+                    if _fatal_store_error(one):
+                        raise _StoreDown(one, len(batch) - index) from one
+                    source = printable(ex.article.source)
+                    report("failed", "E048", source, Errors.E048.format(source=source, detail=one))
+        if added:
+            try:
+                # syndicated copies and reports of the same event join their clusters now
+                link_and_cluster(store, [ex.article.id for ex in batch])
+            except Exception as err:
+                raise _StoreDown(err, 0) from err
+
+    stopped: _StoreDown | None = None
+    try:
+        with runner, Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=not progress or not sys.stderr.isatty(),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("ingesting", total=None)
+            for outcome in runner.run(paths, allow_private=allow_private, skip=skip):
+                if outcome.extraction is not None:
+                    pending.append(outcome.extraction)
+                    if len(pending) >= batch_size:
+                        flush()
+                elif outcome.status == "present":
+                    counts["duplicate"] += 1
+                else:
+                    report(outcome.status, outcome.code, outcome.source, outcome.message or "")
+                bar.update(
+                    task,
+                    advance=1,
+                    description=f"ingesting ({sum(counts.values()) + len(pending)} items)",
                 )
-            bar.update(
-                task,
-                advance=1,
-                description=f"ingesting ({sum(counts.values()) + len(pending)} items)",
-            )
-        flush()
+            flush()
+    except _StoreDown as down:
+        stopped = down
+        counts["failed"] += down.lost
+        reasons["failed E049"] += down.lost
     store.close()
     summary = (
         f"stored {counts['stored']} articles ({events_added} events), "
@@ -214,6 +276,10 @@ def ingest(
     err_console.print(summary)
     for reason, n in sorted(reasons.items()):
         err_console.print(f"  {reason}: {n}")
+    if stopped is not None:
+        message = Errors.E049.format(detail=f"{type(stopped.error).__name__}: {stopped.error}")
+        err_console.print(f"[red]error[/red] {_line(message)}")
+        raise typer.Exit(1)
     # documented skips (not English, no article text) are expected in any real feed
     if strict and counts["failed"]:
         raise typer.Exit(2)
@@ -230,6 +296,13 @@ def events(
     text: FullText = None,
     limit: Annotated[int, typer.Option(help="At most this many events")] = 100,
     fmt: Annotated[str, typer.Option("--format", "-f", help="|".join(EVENT_FORMATS))] = "table",
+    spreadsheet_safe: Annotated[
+        bool,
+        typer.Option(
+            help="CSV: prefix with ' each cell a spreadsheet would run as a formula (=, +, -, @); "
+            "--no-spreadsheet-safe writes the text unaltered."
+        ),
+    ] = True,
 ) -> None:
     """Query stored events."""
     from ..export import to_csv, to_geojson, to_json, to_plover
@@ -262,10 +335,11 @@ def events(
     if fmt == "table":
         Console().print(_event_rows(rows))
         return
-    render = {"json": to_json, "csv": to_csv, "geojson": to_geojson, "plover": to_plover}[fmt]
-    sys.stdout.write(render(rows))
-    if not render(rows).endswith("\n"):
-        sys.stdout.write("\n")
+    if fmt == "csv":
+        text = to_csv(rows, spreadsheet_safe=spreadsheet_safe)
+    else:
+        text = {"json": to_json, "geojson": to_geojson, "plover": to_plover}[fmt](rows)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 @app.command("eval")
@@ -358,5 +432,5 @@ def main() -> None:
     try:
         app()
     except FlashpointError as err:
-        err_console.print(f"[red]error[/red] {escape(str(err))}")
+        err_console.print(f"[red]error[/red] {_line(str(err))}")
         raise SystemExit(1) from err

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ..errors import Errors, FlashpointError
 from ..ingest import InputFailure, read_inputs, sniff_binary
-from ..ingest.reader import STDIN, SUFFIXES
+from ..ingest.names import storable
+from ..ingest.reader import STDIN, SUFFIXES, guarded, walk
 from ..types import Document
 from .warc import is_warc, iter_warc
 
@@ -44,49 +45,71 @@ def _readable(path: Path) -> bool:
     return os.path.splitext(name)[1] in SUFFIXES
 
 
-def _walk(folder: Path) -> Iterator[str]:
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(root, name)
-            if _readable(path):
-                yield str(path)
+def _walk(folder: Path) -> Iterator[str | InputFailure]:
+    for path in walk(folder, _readable):
+        yield path if isinstance(path, InputFailure) else str(path)
 
 
-def expand(inputs: Iterable[str]) -> Iterator[str]:
+def expand(inputs: Iterable[str]) -> Iterator[str | InputFailure]:
     """Each input as the items to read: folders listed, glob patterns matched (sorted).
 
     URLs, ``-`` and names that match nothing pass through unchanged, so the reader reports
-    them (a missing file is E001) exactly as it would have.
+    them (a missing file is E001) exactly as it would have. A folder that cannot be listed
+    comes as its ``InputFailure`` (E016).
     """
     for item in [inputs] if isinstance(inputs, str) else inputs:
         if item == STDIN or "://" in item:
             yield item
             continue
         path = Path(item).expanduser()
-        if path.is_dir():
+        kind = _kind(path)
+        if kind == "dir":
             yield from _walk(path)
-            continue
-        if path.is_file():
+        elif kind == "file":
             yield str(path)  # spelled as read_inputs spells sources
-            continue
-        if not path.exists() and _GLOB_CHARS & set(item):
-            matches = sorted(glob.glob(str(path), recursive=True))
-            if matches:
-                for match in matches:
-                    found = Path(match)
-                    if found.is_dir():
-                        yield from _walk(found)
-                    elif _readable(found):
-                        yield match
-                continue
+        elif kind == "missing" and _GLOB_CHARS & set(item):
+            yield from _glob(path, item)
+        else:
+            yield item  # for the reader to report
+
+
+def _kind(path: Path) -> str:
+    """What ``path`` is: dir, file, missing, or other (something else, or a path that cannot
+    be looked at: no permission on a parent, a name too long). Never raises."""
+    try:
+        if path.is_dir():
+            return "dir"
+        if path.is_file():
+            return "file"
+        return "other" if path.exists() else "missing"
+    except OSError:
+        return "other"
+
+
+def _glob(path: Path, item: str) -> Iterator[str | InputFailure]:
+    matches = sorted(glob.glob(str(path), recursive=True))
+    if not matches:
         yield item
+    for match in matches:
+        found = Path(match)
+        kind = _kind(found)
+        if kind == "dir":
+            yield from _walk(found)
+        elif _readable(found):
+            yield match
 
 
 def read_item(
-    item: str, *, allow_private: bool = False, max_bytes: int = MAX_BYTES
+    item: str | InputFailure, *, allow_private: bool = False, max_bytes: int = MAX_BYTES
 ) -> Iterator[Document | InputFailure]:
-    """Documents of one expanded item (a file, URL or ``-``)."""
+    """Documents of one expanded item (a file, URL or ``-``); never raises for a bad one."""
+    if isinstance(item, InputFailure):
+        yield item
+    else:
+        yield from guarded(_read_one(item, allow_private, max_bytes), item)
+
+
+def _read_one(item: str, allow_private: bool, max_bytes: int) -> Iterator[Document | InputFailure]:
     if is_warc(item) and Path(item).is_file():
         yield from iter_warc(item, max_bytes)
     else:
@@ -111,7 +134,7 @@ class Unit:
     ``first_line`` numbers the range's first line, so records keep their ``PATH:LINE`` sources.
     """
 
-    items: tuple[str, ...]
+    items: tuple[str | InputFailure, ...]
     start: int = 0
     end: int | None = None
     first_line: int = 1
@@ -147,8 +170,11 @@ def plan_units(
     ``range_bytes`` is cut into line-aligned ranges; a WARC or gzipped file is one unit, since
     it can only be read from its start.
     """
-    batch: list[str] = []
+    batch: list[str | InputFailure] = []
     for item in expand(inputs):
+        if isinstance(item, InputFailure):
+            batch.append(item)  # reported where it falls in the reading order
+            continue
         if item == STDIN:
             detail = "standard input cannot be shared with remote workers; save it to a file"
             raise FlashpointError(Errors.E082.format(name="input", value=item, detail=detail))
@@ -175,9 +201,13 @@ def plan_units(
 
 
 def _binary_head(path: str) -> bool:
-    """Binary content under a text name: left whole, for the reader to report once (E003)."""
-    with open(path, "rb") as fh:
-        return sniff_binary(fh.read(8192)) is not None
+    """Binary content under a text name: left whole, for the reader to report once (E003);
+    so is a file that cannot be opened (the reader reports why)."""
+    try:
+        with open(path, "rb") as fh:
+            return sniff_binary(fh.read(8192)) is not None
+    except OSError:
+        return True
 
 
 class _LinesFrom(io.RawIOBase):
@@ -223,9 +253,19 @@ def read_unit(
         for item in unit.items:
             yield from read_item(item, allow_private=allow_private, max_bytes=max_bytes)
         return
+    path = unit.items[0]
+    assert isinstance(path, str)  # plan_units cuts only files into ranges
+    yield from guarded(_read_range(unit, path, max_bytes), path)
+
+
+def _read_range(unit: Unit, path: str, max_bytes: int) -> Iterator[Document | InputFailure]:
     from ..ingest.records import iter_jsonl
 
-    path = unit.items[0]
+    assert unit.end is not None
+    source = storable(path)
     with io.BufferedReader(_LinesFrom(path, unit.start, unit.end, unit.first_line - 1)) as stream:
-        for record in iter_jsonl(stream, path, max_bytes):
-            yield record if isinstance(record, Document) else InputFailure.from_error(path, record)
+        for record in iter_jsonl(stream, source, max_bytes):
+            if isinstance(record, Document):
+                yield record
+            else:
+                yield InputFailure.from_error(source, record)

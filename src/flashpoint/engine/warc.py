@@ -7,6 +7,11 @@ passes over files it cannot read. Per-record gzip (``.warc.gz``) is read as one 
 transfer coding and gzip/deflate content coding are undone, and each page is capped in size.
 Problems with one record become an ``InputFailure`` and the file reading moves on; a file that
 stops being WARC stops with a failure.
+
+Every length in a record is the writer's claim, so each is checked before it is used: a
+negative or non-numeric Content-Length or chunk size, a header without end, or a record longer
+than ``MAX_RECORD_BYTES`` ends the file with E003 at once, rather than looping or reading
+gigabytes into memory.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import gzip
 import http.client
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,12 +28,19 @@ from typing import IO
 from ..errors import Errors, InputError
 from ..ingest import InputFailure, decode_bytes, sniff_binary
 from ..ingest.decode import looks_like_html
+from ..ingest.names import storable
 from ..types import Document
 
 SUFFIXES = (".warc", ".warc.gz")
 PAGE_TYPES = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
 _MAX_HEADER_LINE = 1 << 16
+_MAX_HEADER_LINES = 256
 _SKIP_BLOCK = 1 << 20
+# A record over the page cap is skipped by reading past it; beyond this it is not a page archive
+# worth reading through (Common Crawl cuts records at 1 MiB) but a broken or hostile length.
+MAX_RECORD_BYTES = 1 << 30
+_DIGITS = re.compile(r"[0-9]{1,19}")
+_HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 
 def is_warc(path: str | Path) -> bool:
@@ -48,7 +61,7 @@ def _read_headers(stream: IO[bytes]) -> dict[str, str] | None:
     if not line.startswith(b"WARC/"):
         raise _NotWarc(f"expected a WARC/1.x record, found {line[:40]!r}")
     fields: dict[str, str] = {}
-    while True:
+    for _ in range(_MAX_HEADER_LINES):
         line = stream.readline(_MAX_HEADER_LINE)
         if not line:
             raise _NotWarc("file ends inside a record header")
@@ -57,6 +70,18 @@ def _read_headers(stream: IO[bytes]) -> dict[str, str] | None:
         name, sep, value = line.decode("utf-8", "replace").partition(":")
         if sep:
             fields[name.strip().lower()] = value.strip()
+    raise _NotWarc(f"record header has more than {_MAX_HEADER_LINES} lines")
+
+
+def _content_length(fields: dict[str, str], number: int) -> int:
+    """The record's Content-Length: digits only, at most ``MAX_RECORD_BYTES``."""
+    raw = fields.get("content-length", "")
+    if not _DIGITS.fullmatch(raw):
+        raise _NotWarc(f"record {number} has no valid Content-Length ({raw[:40]!r})")
+    length = int(raw)
+    if length > MAX_RECORD_BYTES:
+        raise _NotWarc(f"record {number} claims {length} bytes (over {MAX_RECORD_BYTES})")
+    return length
 
 
 def _skip(stream: IO[bytes], size: int) -> None:
@@ -68,15 +93,24 @@ def _skip(stream: IO[bytes], size: int) -> None:
 
 
 def _dechunk(body: bytes) -> bytes:
-    """Undo HTTP/1.1 chunked transfer coding; ``ValueError`` if ``body`` is not chunked."""
+    """Undo HTTP/1.1 chunked transfer coding; ``ValueError`` if ``body`` is not chunked.
+
+    Sizes are plain hex digits (no sign: ``-6`` once walked backwards forever) and no larger
+    than what is left, so each step moves forward and the output never outgrows ``body``.
+    """
     out = bytearray()
     pos = 0
     while True:
         end = body.index(b"\r\n", pos)
-        size = int(body[pos:end].split(b";", 1)[0].strip() or b"x", 16)
+        digits = body[pos:end].split(b";", 1)[0].strip()
+        if not _HEX.fullmatch(digits):
+            raise ValueError(f"bad chunk size {digits[:20]!r}")
+        size = int(digits, 16)
         if size == 0:
             return bytes(out)
         start = end + 2
+        if size > len(body) - start:
+            raise ValueError(f"chunk of {size} bytes overruns the body")
         out += body[start : start + size]
         pos = start + size + 2
 
@@ -154,7 +188,7 @@ def iter_warc(path: str | Path, max_bytes: int = 20_000_000) -> Iterator[Documen
     Each Document's source is ``PATH:N``, N counting the file's records from 1, so a failure
     can be found again in the crawl.
     """
-    name = str(path)
+    name = storable(str(path))
     with open(path, "rb") as raw:
         stream: IO[bytes] = (
             gzip.GzipFile(fileobj=raw) if name.lower().endswith(".gz") else raw  # type: ignore[assignment]
@@ -162,12 +196,9 @@ def iter_warc(path: str | Path, max_bytes: int = 20_000_000) -> Iterator[Documen
         number = 0
         try:
             while (fields := _read_headers(stream)) is not None:
+                length = _content_length(fields, number + 1)
                 number += 1
                 source = f"{name}:{number}"
-                try:
-                    length = int(fields.get("content-length", ""))
-                except ValueError:
-                    raise _NotWarc(f"record {number} has no Content-Length") from None
                 # The HTTP headers ride in the block too; allow them on top of the page cap.
                 if length > max_bytes + _MAX_HEADER_LINE:
                     _skip(stream, length)

@@ -225,11 +225,13 @@ def _defuse(value: Any) -> Any:
     return value
 
 
-def to_csv(events: Iterable[dict[str, Any]], *, spreadsheet_safe: bool = False) -> str:
+def to_csv(events: Iterable[dict[str, Any]], *, spreadsheet_safe: bool = True) -> str:
     """Events as CSV text (header + one row per event, ``\\n`` line ends).
 
-    ``spreadsheet_safe`` prefixes text cells that a spreadsheet would run as a formula (news text
-    is untrusted input) with ``'``; off by default because it alters the data.
+    ``spreadsheet_safe`` (the default) prefixes with ``'`` each text cell that a spreadsheet
+    would run as a formula: titles and evidence sentences are untrusted text, and a cell such
+    as ``=HYPERLINK(...)`` runs when the file is opened. Turn it off for programs that read
+    the CSV as data and want the text byte for byte.
     """
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")

@@ -41,11 +41,42 @@ class Fetched:
     charset: str | None
 
 
+# IPv6 ranges that carry an IPv4 address in their last 32 bits and reach it through a
+# translator or tunnel: NAT64 (RFC 6052, RFC 8215) and the deprecated IPv4-compatible ::/96.
+_NAT64 = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("::/96"),
+)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address leads to, where it embeds one."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:  # 2002:AABB:CCDD::/48
+        return ip.sixtofour
+    if ip.teredo is not None:  # 2001:0::/32: (server, client); the client is the target
+        return ip.teredo[1]
+    if any(ip in net for net in _NAT64):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def is_public_address(address: str) -> bool:
-    """True for addresses on the public internet (not private, loopback, link-local, ...)."""
+    """True for addresses on the public internet (not private, loopback, link-local, ...).
+
+    An IPv6 address that embeds an IPv4 one (``::ffff:127.0.0.1``, ``::127.0.0.1``,
+    ``64:ff9b::a9fe:a9fe``, ``2002:7f00:1::``, Teredo) is judged by that IPv4 address, since
+    a host with a translator or tunnel delivers the connection there.
+    """
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64[2] and int(ip) <= 1:  # :: and ::1, not IPv4 0.0.0.0 / 0.0.0.1
+            return False
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            ip = embedded
     return ip.is_global and not ip.is_multicast
 
 

@@ -10,15 +10,17 @@ import gzip
 import os
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
+from ..config import InputLimits
 from ..errors import Errors, FlashpointError, InputError
 from ..types import Document
 from .decode import decode_bytes, looks_like_html, sniff_binary
 from .fetch import fetch_url
+from .names import storable
 from .records import iter_json, iter_jsonl
 
 Kind = Literal["html", "text", "json", "jsonl"]
@@ -97,7 +99,7 @@ def _sniff_kind(text: str) -> Kind:
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[Document | InputFailure]:
-    source = str(path)
+    source = storable(str(path))
     kind, gz = _kind_of(path)
     size = path.stat().st_size
     if not gz and size > max_bytes and kind != "jsonl":
@@ -111,7 +113,15 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Document | InputFailure]:
                 if binary:
                     raise InputError(Errors.E003.format(kind=binary, source=source))
                 count = 0
-                for item in iter_jsonl(stream, source, max_bytes):
+                limits = InputLimits.from_env()
+                items = iter_jsonl(
+                    stream,
+                    source,
+                    max_bytes,
+                    max_blank_lines=limits.max_blank_lines,
+                    max_total=limits.max_unpacked_bytes if gz else None,
+                )
+                for item in items:
                     count += 1
                     yield (
                         InputFailure.from_error(source, item)
@@ -131,14 +141,31 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Document | InputFailure]:
     yield from _documents_from_bytes(data, source, kind)
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Readable files under ``folder`` in a stable order, skipping hidden files and folders."""
-    for root, dirs, files in os.walk(folder):
+def walk(folder: Path, keep: Callable[[Path], bool]) -> Iterator[Path | InputFailure]:
+    """Files under ``folder`` that ``keep`` accepts, in a stable order, skipping hidden files
+    and folders; a folder that cannot be listed comes back as an ``InputFailure`` (E016) in
+    its place, so its files are counted as lost rather than silently missing."""
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=unreadable.append):
+        while unreadable:
+            yield _unreadable(unreadable.pop(0), root)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(root, name)
-            if not name.startswith(".") and _kind_of(path)[0] is not None:
+            if not name.startswith(".") and keep(path):
                 yield path
+    while unreadable:
+        yield _unreadable(unreadable.pop(0), str(folder))
+
+
+def _unreadable(err: OSError, fallback: str) -> InputFailure:
+    path = storable(str(err.filename if err.filename is not None else fallback))
+    detail = err.strerror or type(err).__name__
+    return InputFailure.from_error(path, InputError(Errors.E016.format(path=path, detail=detail)))
+
+
+def _readable(path: Path) -> bool:
+    return _kind_of(path)[0] is not None
 
 
 def _read_stdin(max_bytes: int) -> Iterator[Document | InputFailure]:
@@ -167,18 +194,26 @@ def _one(
         return
     path = Path(item).expanduser()
     if path.is_dir():
-        for file in _walk(path):
-            yield from _guarded(_read_file(file, max_bytes), str(file))
+        for file in walk(path, _readable):
+            if isinstance(file, InputFailure):
+                yield file
+            else:
+                yield from guarded(_read_file(file, max_bytes), str(file))
         return
     if not path.is_file():
         raise InputError(Errors.E001.format(path=item))
     yield from _read_file(path, max_bytes)
 
 
-def _guarded(
+def guarded(
     items: Iterator[Document | InputFailure], source: str
 ) -> Iterator[Document | InputFailure]:
-    """Pass items through, turning an error raised mid-stream into a final InputFailure."""
+    """Pass items through, turning an error raised mid-stream into a final InputFailure.
+
+    Reading runs in the engine's own process, so whatever one input raises (a parser limit, a
+    bug) must end that input only: any other exception becomes E013 for it.
+    """
+    source = storable(source)
     try:
         yield from items
     except FlashpointError as err:
@@ -187,6 +222,10 @@ def _guarded(
         yield InputFailure.from_error(
             source, InputError(Errors.E001.format(path=f"{source} ({err})"))
         )
+    except Exception as err:  # RecursionError and MemoryError included
+        detail = storable(f"{type(err).__name__}: {err}"[:500])
+        problem = InputError(Errors.E013.format(source=source, detail=detail))
+        yield InputFailure.from_error(source, problem)
 
 
 def read_inputs(
@@ -203,4 +242,4 @@ def read_inputs(
     document (each line of a JSONL file); ``timeout`` bounds each URL fetch as a whole.
     """
     for item in [inputs] if isinstance(inputs, str) else inputs:
-        yield from _guarded(_one(item, allow_private, max_bytes, timeout), item)
+        yield from guarded(_one(item, allow_private, max_bytes, timeout), item)

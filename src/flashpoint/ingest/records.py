@@ -88,54 +88,112 @@ def record_to_document(record: Any, source: str, line: int) -> Document:
     )
 
 
-def iter_jsonl(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Document | InputError]:
-    """Stream a JSON Lines file: one Document or one error per non-blank line."""
-    number = 0
+class _TooBig(Exception):
+    """Well-formed JSON that the parser cannot hold (E012)."""
+
+
+def _parse(text: str) -> Any:
+    """``json.loads``, with the limits of the parser as ``_TooBig`` rather than a crash.
+
+    The decoder recurses once per nesting level (1,000 ``[`` raise ``RecursionError``) and
+    refuses integers over 4,300 digits (``ValueError``); either used to end the whole batch.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise _TooBig("nested too deeply") from None
+    except ValueError as err:
+        raise _TooBig(str(err)) from None
+
+
+def _record(record: Any, source: str, line: int) -> Document | InputError:
+    """One record's Document or error; whatever it raises costs that record only."""
+    try:
+        return record_to_document(record, source, line)
+    except InputError as err:
+        return err
+    except RecursionError:  # str() of a field nested nearly as deep as the parser allows
+        detail = "nested too deeply"
+        return InputError(Errors.E012.format(line=line, source=source, detail=detail))
+    except Exception as err:
+        detail = f"{type(err).__name__}: {err}"[:500]
+        return InputError(Errors.E013.format(source=f"{source}:{line}", detail=detail))
+
+
+def iter_jsonl(
+    stream: IO[bytes],
+    source: str,
+    max_bytes: int,
+    *,
+    max_blank_lines: int | None = None,
+    max_total: int | None = None,
+) -> Iterator[Document | InputError]:
+    """Stream a JSON Lines file: one Document or one error per non-blank line.
+
+    ``max_blank_lines`` and ``max_total`` (bytes read) bound what the file may cost: past
+    either, one error (E015, E014) ends it.
+    """
+    number = blank = total = 0
     while True:
         raw = stream.readline(max_bytes + 1)
         if not raw:
             return
         number += 1
+        total += len(raw)
+        if max_total is not None and total > max_total:
+            yield InputError(Errors.E014.format(source=source, cap=max_total))
+            return
         if len(raw) > max_bytes and not raw.endswith(b"\n"):
             while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
-                pass  # drop the rest of the oversize line without holding it
+                total += len(rest)  # drop the rest of the oversize line without holding it
+                if max_total is not None and total > max_total:
+                    yield InputError(Errors.E014.format(source=source, cap=max_total))
+                    return
             yield InputError(
                 Errors.E004.format(size=f">{max_bytes}", cap=max_bytes, source=f"{source}:{number}")
             )
+            continue
+        if not raw.strip():
+            blank += 1
+            if max_blank_lines is not None and blank > max_blank_lines:
+                yield InputError(Errors.E015.format(source=source, cap=max_blank_lines))
+                return
             continue
         try:
             line = decode_bytes(raw, source)
             if not line.strip():
                 continue
-            record = json.loads(line)
+            record = _parse(line)
         except (json.JSONDecodeError, InputError) as err:
             detail = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
             yield InputError(Errors.E006.format(line=number, source=source, detail=detail))
             continue
-        try:
-            yield record_to_document(record, source, number)
-        except InputError as err:
-            yield err
+        except _TooBig as err:
+            yield InputError(Errors.E012.format(line=number, source=source, detail=err))
+            continue
+        yield _record(record, source, number)
 
 
 def iter_json(text: str, source: str) -> Iterator[Document | InputError]:
     """A whole-file JSON document: one record, a list of records, or JSON Lines misnamed .json."""
     try:
-        data = json.loads(text)
+        data = _parse(text)
     except json.JSONDecodeError as err:
         if text.lstrip().startswith("{") and "\n" in text.strip():
             yield from _lines(text, source)
             return
         yield InputError(Errors.E006.format(line=err.lineno, source=source, detail=err.msg))
         return
+    except _TooBig as err:
+        yield InputError(Errors.E012.format(line=1, source=source, detail=err))
+        return
     if isinstance(data, dict) and isinstance(data.get("articles", data.get("records")), list):
         data = data.get("articles", data.get("records"))
     items = data if isinstance(data, list) else [data]
     for index, record in enumerate(items, start=1):
-        try:
-            yield record_to_document(record, source, index)
-        except InputError as err:
-            yield err
+        yield _record(record, source, index)
 
 
 def _lines(text: str, source: str) -> Iterator[Document | InputError]:
@@ -143,11 +201,11 @@ def _lines(text: str, source: str) -> Iterator[Document | InputError]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = _parse(line)
         except json.JSONDecodeError as err:
             yield InputError(Errors.E006.format(line=number, source=source, detail=err.msg))
             continue
-        try:
-            yield record_to_document(record, source, number)
-        except InputError as err:
-            yield err
+        except _TooBig as err:
+            yield InputError(Errors.E012.format(line=number, source=source, detail=err))
+            continue
+        yield _record(record, source, number)

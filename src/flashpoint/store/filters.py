@@ -23,6 +23,11 @@ _EVENT_TYPES = frozenset(get_args(EventType))
 _MODALITIES = frozenset(get_args(Modality))
 _ISO3 = re.compile(r"[A-Z]{3}")
 _MAX_TEXT = 500
+# Databases store 64-bit integers; a larger bound parameter is a driver error, not a filter.
+_MAX_INT = 2**63 - 1
+# NUL ends a C string halfway (SQLite's full-text query parser fails on it); no filter needs
+# any control character.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 BBox = tuple[float, float, float, float]
 
@@ -126,6 +131,8 @@ def _clean(name: str, value: object, normalise: Any) -> str | None:
     cleaned = normalise(value.strip())
     if not cleaned:
         return None
+    if _CONTROL.search(cleaned):
+        raise _invalid(name, cleaned[:40], "contains a control character")
     if len(cleaned) > _MAX_TEXT:
         raise _invalid(name, cleaned[:40] + "...", f"longer than {_MAX_TEXT} characters")
     return str(cleaned)
@@ -157,6 +164,8 @@ def _int(name: str, value: object, minimum: int) -> int | None:
         raise _invalid(name, value, "expected a whole number")
     if value < minimum:
         raise _invalid(name, value, f"must be at least {minimum}")
+    if value > _MAX_INT:
+        raise _invalid(name, value, f"must be at most {_MAX_INT}")
     return value
 
 
