@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import re
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,8 +22,8 @@ import pytest
 
 from flashpoint.api import create_app
 from flashpoint.api.highlight import Mark, nest
-from flashpoint.api.params import MAX_EXPORT, MAX_PAGE
-from flashpoint.api.server import background
+from flashpoint.api.params import MAX_PAGE
+from flashpoint.api.server import allowed_hosts, background
 from flashpoint.export import CSV_COLUMNS
 from flashpoint.store import open_store
 from flashpoint.types import Extraction
@@ -277,6 +278,44 @@ def test_article_endpoint(http: Http, everything: list[dict[str, Any]]) -> None:
     assert set(article["event_ids"]) == {e["id"] for e in everything if e["article"]["id"] == aid}
 
 
+def test_local_file_paths_are_not_served(
+    http: Http, everything: list[dict[str, Any]], example_extraction: Extraction
+) -> None:
+    """``ingest`` was given a path with folders; over HTTP only the file name is shown."""
+    full = example_extraction.article.source
+    folder, name = str(Path(full).parent), Path(full).name
+    assert folder not in ("", ".") and full.endswith(name)
+    aid = example_extraction.article.id
+    assert http.ok(f"/api/articles/{aid}")["source"] == name
+    mine = [e for e in everything if e["article"]["id"] == aid]
+    assert mine and all(e["article"]["source"] == name for e in mine)
+    detail = http.ok(f"/api/events/{mine[0]['id']}")
+    assert detail["article"]["source"] == name
+    assert all((m["article"] or {}).get("source") in (None, name) for m in detail["mentions"])
+    for path in ("/api/events", "/api/events.json", "/api/events.csv", "/api/events.geojson",
+                 f"/api/events/{mine[0]['id']}", f"/api/articles/{aid}", "/api/stats"):
+        status, _, body = http.raw(path)
+        assert status == 200 and folder.encode() not in body, path
+
+
+def test_host_check_holds_on_ipv6_loopback(db_path: Path) -> None:
+    """``serve --host ::1`` checks Host as 127.0.0.1 does (a browser sends ``[::1]:port``)."""
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    hosts = allowed_hosts("::1")
+    assert hosts is not None and hosts == allowed_hosts("[::1]")
+    with background(create_app(db_path, allowed_hosts=hosts), host="::1") as base:
+        assert base.startswith("http://[::1]:")
+        client = Http(base)
+        assert client.raw("/api/stats")[0] == 200
+        port = base.rsplit(":", 1)[1]
+        for rebound in ("attacker.example", f"attacker.example:{port}", "[::2]", "127.0.0.1"):
+            assert client.raw("/api/stats", headers={"Host": rebound})[0] == 400, rebound
+
+
 def test_actors_ranked_and_searchable(http: Http, everything: list[dict[str, Any]]) -> None:
     actors = http.ok("/api/actors", {"limit": 1000})["actors"]
     counts = [a["events"] for a in actors]
@@ -375,7 +414,12 @@ def test_geojson_and_json_exports(http: Http, everything: list[dict[str, Any]]) 
         ("/api/events", {"actor": "x" * 600}, "actor"),
         ("/api/events", {"contry": "IRQ"}, "contry"),
         ("/api/events", [("type", "ASSAULT"), ("type", "PROTEST")], "type"),
-        ("/api/events.csv", {"limit": MAX_EXPORT + 1}, "limit"),
+        ("/api/events.csv", {"limit": -1}, "limit"),
+        ("/api/events", {"limit": 0}, "limit"),
+        ("/api/events", {"country": "XXX"}, "country"),
+        ("/api/events", {"cursor": "not-a-cursor"}, "cursor"),
+        ("/api/events", {"precision": "town"}, "precision"),
+        ("/api/events.csv", {"sub_event_type": "Bombing"}, "sub_event_type"),
         ("/api/points", {"limit": 0}, "limit"),
         ("/api/points", {"offset": 3}, "offset"),
         ("/api/timeline", {"since": "yesterday"}, "since"),
@@ -427,9 +471,7 @@ def test_openapi_and_offline_docs(http: Http) -> None:
         "/api/events/{event_id}",
         "/api/actors",
         "/api/articles/{article_id}",
-        "/api/events.csv",
-        "/api/events.geojson",
-        "/api/events.json",
+        "/api/events.{fmt}",
     ):
         assert path in schema["paths"], path
     params = {p["name"] for p in schema["paths"]["/api/events"]["get"]["parameters"]}

@@ -76,11 +76,13 @@ ACLED_TYPES = {
         "Other",
     },
 }
+# ACLED's actor types as its data writes them since text labels replaced the 1-8 codes (the
+# labels its API's interaction codes carry: "State forces-Rebel group" = 12, ...).
 ACLED_INTER = {
     "State forces",
-    "Rebel groups",
-    "Political militias",
-    "Identity militias",
+    "Rebel group",
+    "Political militia",
+    "Identity militia",
     "Rioters",
     "Protesters",
     "Civilians",
@@ -231,9 +233,9 @@ def test_csv_acled_mapping_for_remote_violence_and_claims() -> None:
         "United States",
         "State forces",
         "Kataib Hezbollah",
-        "Political militias",
+        "Political militia",
     )
-    assert strike["interaction"] == "State forces-Political militias"
+    assert strike["interaction"] == "State forces-Political militia"
     assert (strike["iso"], strike["country"], strike["iso3"]) == ("368", "Iraq", "IRQ")
     assert (strike["event_date"], strike["year"], strike["time_precision"]) == (
         "2024-01-23",
@@ -372,14 +374,19 @@ def test_events_cli_csv_is_spreadsheet_safe_unless_told_otherwise(tmp_path: Path
 
 def test_csv_from_store_matches_fresh_extractions(tmp_path: Path) -> None:
     extractions = [*corpus(), gao_extraction()]
+    before = int(dt.datetime.now(dt.UTC).timestamp())
     with open_store(tmp_path / "e.db") as store:
         store.add(extractions)
         stored = csv_rows(to_csv(store.query_events(EventFilter(limit=None))))
+    after = int(dt.datetime.now(dt.UTC).timestamp())
     fresh = csv_rows(to_csv(event_records(extractions)))
     assert stored.keys() == fresh.keys()
     for event_id, row in stored.items():
         assert row.pop("source_count") == "1"
         fresh[event_id].pop("source_count")
+        # ACLED's timestamp: when the row was written (Unix seconds); fresh events have none
+        assert before - 1 <= int(row.pop("timestamp")) <= after + 1
+        assert fresh[event_id].pop("timestamp") == ""
         assert row == fresh[event_id]
 
 

@@ -599,6 +599,28 @@ def test_failed_batch_commits_nothing(store: Store) -> None:
     assert store.add([good]).articles_added == 1  # the store is still usable
 
 
+def test_writes_in_one_transaction_commit_together(store: Store) -> None:
+    """``transaction`` nests as a savepoint: a refused inner write undoes only itself, and a
+    failure of the outer block undoes every write in it (how a batch and its links commit)."""
+    first = Extraction(Article("first-article", KHERSON_AP, "feed"), [])
+    second = Extraction(Article("second-article", KHERSON_AP + " Again.", "feed"), [])
+    broken_event = Event("ev-broken", None, None, "asserted")  # type: ignore[arg-type]
+    broken = Extraction(Article("broken-article", KHERSON_AP + " More.", "feed"), [broken_event])
+    with store.transaction():
+        store.add([first])
+        with pytest.raises(sqlite3.IntegrityError):
+            store.add([broken])  # its own savepoint rolls back; the outer block goes on
+        store.add([second])
+    assert store.has_article("first-article") and store.has_article("second-article")
+    assert not store.has_article("broken-article")
+    third = Extraction(Article("third-article", KHERSON_AP + " Later.", "feed"), [])
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add([third])
+        raise RuntimeError("killed before the batch was linked")
+    assert not store.has_article("third-article")
+    assert store.add([third]).articles_added == 1  # the store is still usable
+
+
 def test_nan_coordinates_are_refused(tmp_path: Path) -> None:
     ex = corpus()[3]
     assert ex.events[0].location is not None

@@ -53,6 +53,7 @@ class Site:
     routes: dict[str, tuple[int, str, bytes, str | None]] = field(default_factory=dict)
     log: list[tuple[str, str, int]] = field(default_factory=list)  # method, path, status
     posts: dict[str, list[Any]] = field(default_factory=dict)
+    down: set[str] = field(default_factory=set)  # webhook paths answering 503 for now
     base: str = ""
 
     def hits(self, path: str, status: int | None = None) -> int:
@@ -87,7 +88,11 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             payload = json.loads(self.rfile.read(length))
             site.posts.setdefault(self.path, []).append(payload)
-            status = 500 if self.path.endswith("-down") else 204
+            status = 204
+            if self.path.endswith("-down") or self.path in site.down:
+                status = 503
+            elif self.path.endswith("-refuses"):
+                status = 400
             self._answer(status, "text/plain", b"", None)
 
     return Handler
@@ -224,6 +229,11 @@ def test_poll_ingests_each_entry_once_and_survives_feed_errors(
     expected = store.query_events(EventFilter(country="IRQ", type="ASSAULT", limit=None))
     assert expected and sorted(a.event["id"] for a in alerts) == sorted(e["id"] for e in expected)
     assert all(a.rules == ["country=IRQ type=ASSAULT"] for a in alerts)
+    # what watch stores it also clusters, as ingest does: every event is in a cluster
+    everything = store.query_events(EventFilter(limit=None))
+    clustered = {c["id"] for c in store.query_clusters(EventFilter(limit=None))}
+    assert clustered and {e["cluster_id"] for e in everything} == clustered
+    assert all(store.get_cluster(e["id"]) is not None for e in everything)
 
     second = watcher.poll()  # unchanged feed: a 304, nothing fetched, nothing stored
     assert second.entries_new == 0 and second.articles_stored == 0 and not second.alerts
@@ -250,22 +260,64 @@ def test_poll_ingests_each_entry_once_and_survives_feed_errors(
 
 
 def test_webhook_gets_every_new_event_and_a_dead_hook_stops_nothing(
-    site: Site, store: Store, pipeline: Any
+    site: Site, store: Store, pipeline: Any, tmp_path: Path
 ) -> None:
+    naps: list[float] = []
+    state_file = tmp_path / "watch.json"
     watcher = Watcher(
         [f"{site.base}/feed.xml"],
         store,
         pipeline,
-        notify=[webhook(f"{site.base}/hook"), webhook(f"{site.base}/hook-down")],
+        notify=[
+            webhook(f"{site.base}/hook"),
+            webhook(f"{site.base}/hook-down", backoff=0.25, sleep=naps.append),
+            webhook(f"{site.base}/hook-refuses", sleep=naps.append),
+        ],
+        state=WatchState(state_file),
         allow_private=True,
     )
     report = watcher.poll()
     stored = store.query_events(EventFilter(limit=None))
-    assert stored and report.articles_stored == 2
+    assert stored and report.articles_stored == 2 and len(report.alerts) == len(stored)
     posted = site.posts["/hook"]
     assert sorted(p["event"]["id"] for p in posted) == sorted(e["id"] for e in stored)
     assert all(p["rules"] == ["*"] and p["event"]["article"]["url"] for p in posted)
-    assert len(site.posts["/hook-down"]) == len(posted) == report.notify_failed
+    # down (503): the first alert tried three times with backoff, the rest wait untried
+    assert len(site.posts["/hook-down"]) == 3 and naps == [0.25, 0.5]
+    # refused (400): each alert tried once, not kept (no retry mends a refusal)
+    assert len(site.posts["/hook-refuses"]) == len(stored)
+    assert report.queued == len(stored) and report.notify_failed == 2 * len(stored)
+    assert not report.ok
+    kept = json.loads(state_file.read_text())["outbox"]
+    assert list(kept) == [f"{site.base}/hook-down"]
+    order = [p["event"]["id"] for p in posted]
+    assert [a["event"]["id"] for a in kept[f"{site.base}/hook-down"]] == order
+
+
+def test_alerts_kept_for_a_hook_that_was_down_go_out_next_time(
+    site: Site, store: Store, pipeline: Any, tmp_path: Path
+) -> None:
+    state_file = tmp_path / "watch.json"
+    site.down.add("/hook")
+
+    def watcher() -> Watcher:  # a new one each time: the next run of `watch --once`
+        hook = webhook(f"{site.base}/hook", backoff=0.01)
+        return Watcher([f"{site.base}/feed.xml"], store, pipeline, notify=[hook],
+                       state=WatchState(state_file), allow_private=True)
+
+    first = watcher().poll()
+    assert first.alerts and first.queued == len(first.alerts) and not first.ok
+    expected = [a.event["id"] for a in first.alerts]
+    assert "waiting for delivery" in first.summary()
+    still_down = watcher().poll()  # nothing new, the hook still down: still kept
+    assert still_down.queued == len(expected) and still_down.delivered_late == 0
+    site.down.clear()
+    site.posts.clear()
+    back = watcher().poll()
+    assert [p["event"]["id"] for p in site.posts["/hook"]] == expected  # in order, once each
+    assert back.delivered_late == len(expected) and back.queued == 0 and back.ok
+    assert json.loads(state_file.read_text())["outbox"] == {}
+    assert watcher().poll().delivered_late == 0 and len(site.posts["/hook"]) == len(expected)
 
 
 def test_atom_feed_text_is_used_without_fetching_pages(
@@ -345,6 +397,29 @@ def test_cli_watch_once_prints_matching_events(site: Site, tmp_path: Path) -> No
     assert again.exit_code == 0 and again.stdout.strip() == ""
     with open_store(db) as s:
         assert s.stats()["articles"] == 2
+
+
+def test_cli_watch_once_fails_when_alerts_are_not_delivered_or_every_feed_fails(
+    site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLASHPOINT_CODER", "0")
+    feeds = tmp_path / "FEEDS.txt"
+    feeds.write_text(f"{site.base}/feed.xml\n{site.base}/broken.xml\n")
+    db = tmp_path / "events.db"
+    base = ["watch", str(feeds), "--db", str(db), "--once", "--allow-private", "--quiet"]
+    site.down.add("/hook")
+    down = CliRunner().invoke(app, [*base, "--webhook", f"{site.base}/hook"])
+    assert down.exit_code == 1, down.output
+    waiting = json.loads((tmp_path / "events.db.watch.json").read_text())["outbox"]
+    assert len(waiting[f"{site.base}/hook"]) > 0
+    site.down.clear()
+    back = CliRunner().invoke(app, [*base, "--webhook", f"{site.base}/hook"])
+    assert back.exit_code == 0, back.output  # one feed of two failing is not a failed run
+    assert len(site.posts["/hook"]) == 3 + len(waiting[f"{site.base}/hook"])  # 3 tries, then
+    broken = tmp_path / "BROKEN.txt"
+    broken.write_text(f"{site.base}/broken.xml\n{closed_port_url()}\n")
+    none = CliRunner().invoke(app, ["watch", str(broken), "--db", str(db), "--once"])
+    assert none.exit_code == 1, none.output
 
 
 def test_cli_rejects_bad_options(tmp_path: Path) -> None:

@@ -62,6 +62,9 @@ class Settings:
     # Trigger gating: parse only sentence runs that can carry an event or a quote
     # (flashpoint.extract.gate). Off (FLASHPOINT_GATING=0) parses every paragraph.
     gating: bool = True
+    # The learned event coder (flashpoint.extract.coder) decides type, mode and relevance of the
+    # lexicon's candidates. Off (FLASHPOINT_CODER=0): the trigger lexicon has the last word.
+    coder: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -72,7 +75,10 @@ class Settings:
         gating = os.environ.get("FLASHPOINT_GATING", "1").strip().lower() not in {
             "0", "false", "no", "off"
         }
-        base = cls(model=model, actor_files=files, gating=gating)
+        coder = os.environ.get("FLASHPOINT_CODER", "1").strip().lower() not in {
+            "0", "false", "no", "off"
+        }
+        base = cls(model=model, actor_files=files, gating=gating, coder=coder)
         values = {k: v for k, v in overrides.items() if v is not None}
         if not values:
             return base

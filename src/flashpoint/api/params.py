@@ -1,12 +1,14 @@
 """Query parameters: declared once for the OpenAPI docs, validated by ``EventFilter``.
 
 Filter values arrive as text and go through ``EventFilter.from_params``, so the API rejects
-exactly what the CLI and the library reject, with the same E070 message. Unknown or repeated
-parameters are errors too: a typo such as ``?contry=IRQ`` silently widening a query to every
-country is worse than a 400.
+exactly what the CLI and the library reject, with the same E070 message; their descriptions are
+the store's ``FILTER_HELP``, the same text ``flashpoint events --help`` shows. Unknown or
+repeated parameters are errors too: a typo such as ``?contry=IRQ`` silently widening a query to
+every country is worse than a 400.
+
+One paging rule for every list and export (``PAGING_RULE``).
 """
 
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -16,58 +18,46 @@ from fastapi.routing import APIRoute
 
 from ..errors import Errors
 from ..store import EventFilter, InvalidFilter
+from ..store.filters import FILTER_HELP
 
+DEFAULT_PAGE = 50
+"""Rows a list returns when no ``limit`` is given."""
 MAX_PAGE = 500
-"""Most events one ``/api/events`` page may ask for."""
-MAX_EXPORT = 10_000
-"""Most events one export may ask for; page through larger sets with ``offset``."""
+"""Most rows one list page may ask for."""
 MAX_POINTS = 50_000
 """Most map points one request may ask for."""
 MAX_OFFSET = 10_000_000
 
-Since = Annotated[
-    str | None,
-    Query(
-        description="Events still going on at or after this day (YYYY-MM-DD).",
-        examples=["2024-01-01"],
-    ),
-]
-Until = Annotated[
-    str | None,
-    Query(description="Events begun at or before this day (YYYY-MM-DD).", examples=["2024-01-31"]),
-]
-BBox = Annotated[
-    str | None,
-    Query(
-        description="min_lon,min_lat,max_lon,max_lat; min_lon > max_lon crosses the antimeridian.",
-        examples=["38.7,29.0,48.6,37.4"],
-    ),
-]
-Country = Annotated[
-    str | None,
-    Query(description="Country of the event location, ISO 3166 alpha-3.", examples=["IRQ"]),
-]
-Type = Annotated[str | None, Query(description="PLOVER event type.", examples=["ASSAULT"])]
-Mode = Annotated[str | None, Query(description="Event mode, e.g. airstrike, drone, shelling.")]
-Modality = Annotated[
-    str | None,
-    Query(description="asserted, negated, future, hypothetical, threat or denied."),
-]
-ActorName = Annotated[
-    str | None, Query(description="Actor name or text, a case-insensitive substring.")
-]
-Text = Annotated[
-    str | None,
-    Query(
-        description='Full-text search in evidence sentences (all words; "quoted phrase"; prefix*).',
-        examples=["missile"],
-    ),
-]
-MinSources = Annotated[
-    int | None, Query(ge=1, description="Only events reported by at least this many articles.")
-]
-ArticleId = Annotated[str | None, Query(description="Only events reported by this article.")]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Events to skip (paging).")]
+PAGING_RULE = (
+    f"Lists (`/api/events`, `/api/clusters`) return one page: `limit` rows (default "
+    f"{DEFAULT_PAGE}, at most {MAX_PAGE}); exports (`/api/events.{{format}}`) stream every "
+    "match unless `limit` is given (0 also means every match). Every list and export sends "
+    "the number of matches in the `X-Total-Count` header. To page, pass the `next_cursor` of "
+    "a page (also sent as `X-Next-Cursor`) back as `cursor`: a keyset cursor, stable while "
+    "events are added and as fast on the last page as on the first; `offset` works too."
+)
+
+
+def _q(name: str, **extra: Any) -> Any:
+    return Query(description=FILTER_HELP[name], **extra)
+
+
+Since = Annotated[str | None, _q("since", examples=["2024-01-01"])]
+Until = Annotated[str | None, _q("until", examples=["2024-01-31"])]
+BBox = Annotated[str | None, _q("bbox", examples=["38.7,29.0,48.6,37.4"])]
+Country = Annotated[str | None, _q("country", examples=["IRQ"])]
+Type = Annotated[str | None, _q("type", examples=["ASSAULT"])]
+Mode = Annotated[str | None, _q("mode")]
+Modality = Annotated[str | None, _q("modality")]
+ActorName = Annotated[str | None, _q("actor")]
+ActorKind = Annotated[str | None, _q("actor_kind")]
+Text = Annotated[str | None, _q("text", examples=["missile"])]
+MinSources = Annotated[int | None, _q("min_sources", ge=1)]
+SubEventType = Annotated[str | None, _q("sub_event_type", examples=["Air/drone strike"])]
+Precision = Annotated[str | None, _q("precision", examples=["site,city"])]
+ArticleId = Annotated[str | None, _q("article_id")]
+Offset = Annotated[int, _q("offset", ge=0, le=MAX_OFFSET)]
+Cursor = Annotated[str | None, _q("cursor", max_length=1000)]
 
 
 def unpaged_filter(
@@ -79,8 +69,11 @@ def unpaged_filter(
     mode: Mode = None,
     modality: Modality = None,
     actor: ActorName = None,
+    actor_kind: ActorKind = None,
     text: Text = None,
     min_sources: MinSources = None,
+    sub_event_type: SubEventType = None,
+    precision: Precision = None,
     article_id: ArticleId = None,
 ) -> EventFilter:
     """Every filter, no paging: for aggregates over all matching events."""
@@ -94,8 +87,11 @@ def unpaged_filter(
             "mode": mode,
             "modality": modality,
             "actor": actor,
+            "actor_kind": actor_kind,
             "text": text,
             "min_sources": None if min_sources is None else str(min_sources),
+            "sub_event_type": sub_event_type,
+            "precision": precision,
             "article_id": article_id,
         }
     )
@@ -103,20 +99,34 @@ def unpaged_filter(
     return flt
 
 
-def paged_filter(default: int, maximum: int) -> Callable[..., EventFilter]:
-    """A dependency reading every filter (``unpaged_filter``) plus ``limit`` (≤ ``maximum``)
-    and ``offset``."""
+def _paged(base: EventFilter, limit: int | None, offset: int, cursor: str | None) -> EventFilter:
+    return replace(base, limit=limit, offset=offset, cursor=cursor)  # validated again (E070)
 
-    def dependency(
-        base: Annotated[EventFilter, Depends(unpaged_filter)],
-        limit: Annotated[
-            int, Query(ge=0, le=maximum, description=f"Events per page, at most {maximum}.")
-        ] = default,
-        offset: Offset = 0,
-    ) -> EventFilter:
-        return replace(base, limit=limit, offset=offset)
 
-    return dependency
+def list_filter(
+    base: Annotated[EventFilter, Depends(unpaged_filter)],
+    limit: Annotated[
+        int,
+        Query(ge=1, le=MAX_PAGE, description=f"Rows per page (default {DEFAULT_PAGE}, at most "
+              f"{MAX_PAGE})."),
+    ] = DEFAULT_PAGE,
+    offset: Offset = 0,
+    cursor: Cursor = None,
+) -> EventFilter:
+    """Every filter (``unpaged_filter``) plus one page: ``limit``, ``offset`` or ``cursor``."""
+    return _paged(base, limit, offset, cursor)
+
+
+def export_filter(
+    base: Annotated[EventFilter, Depends(unpaged_filter)],
+    limit: Annotated[
+        int | None, Query(ge=0, description="At most this many (absent or 0: every match).")
+    ] = None,
+    offset: Offset = 0,
+    cursor: Cursor = None,
+) -> EventFilter:
+    """Every filter plus an optional cap: an export streams every match by default."""
+    return _paged(base, limit or None, offset, cursor)
 
 
 def _query_names(dependant: Dependant) -> set[str]:

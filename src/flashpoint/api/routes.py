@@ -6,18 +6,30 @@ with ``allow_edits``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
 
+from ..dedup import merge_clusters, split_event
 from ..errors import Errors, FlashpointError
-from ..export import to_csv, to_geojson, to_json
+from ..export import ASSERTED_ONLY, batched, pieces
 from ..store import EventFilter, Store
+from ..store import pages as paging
 from ..store import web as web_queries
 from .detail import event_detail
-from .params import MAX_EXPORT, MAX_PAGE, MAX_POINTS, paged_filter, strict_query, unpaged_filter
+from .params import (
+    MAX_POINTS,
+    PAGING_RULE,
+    export_filter,
+    list_filter,
+    strict_query,
+    unpaged_filter,
+)
+from .paths import hide_path, hide_paths, local_name
 
 router = APIRouter(prefix="/api", dependencies=[Depends(strict_query)])
 
@@ -44,85 +56,116 @@ def get_store(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
-PageFilter = Annotated[EventFilter, Depends(paged_filter(default=50, maximum=MAX_PAGE))]
-ExportFilter = Annotated[EventFilter, Depends(paged_filter(default=1000, maximum=MAX_EXPORT))]
+PageFilter = Annotated[EventFilter, Depends(list_filter)]
+ExportFilter = Annotated[EventFilter, Depends(export_filter)]
 AllFilter = Annotated[EventFilter, Depends(unpaged_filter)]
 
 
 @router.get(
-    "/events", tags=["events"], summary="Events matching the filters, newest first, one page"
+    "/events",
+    tags=["events"],
+    summary="Events matching the filters, newest first, one page",
+    description=PAGING_RULE,
 )
-def list_events(store: StoreDep, flt: PageFilter) -> dict[str, Any]:
+def list_events(store: StoreDep, flt: PageFilter, response: Response) -> dict[str, Any]:
     """Each event is its contract dict plus ``article`` metadata, ``cluster_id`` and
-    ``source_count``. ``total`` counts all matches; ``next_offset`` is null on the last page."""
-    return _page(flt, store.count_events(flt), "events", store.query_events(flt))
+    ``source_count``. ``total`` counts all matches; ``next_cursor`` (and ``next_offset``) are
+    null on the last page."""
+    page = paging.events_page(store, flt)
+    for event in page.items:
+        hide_path(event)
+    return _page(flt, store.count_events(flt), "events", page, response)
 
 
-def _page(flt: EventFilter, total: int, key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
-    end = flt.offset + len(items)
+def _page(
+    flt: EventFilter, total: int, key: str, page: paging.Page, response: Response
+) -> dict[str, Any]:
+    end = flt.offset + len(page.items)
+    response.headers["X-Total-Count"] = str(total)
+    if page.next_cursor:
+        response.headers["X-Next-Cursor"] = page.next_cursor
     return {
         "total": total,
         "limit": flt.limit,
         "offset": flt.offset,
-        "next_offset": end if end < total and items else None,
-        key: items,
+        "next_cursor": page.next_cursor,
+        # an offset means nothing after a cursor: page on with next_cursor
+        "next_offset": end if page.next_cursor and flt.cursor is None else None,
+        key: page.items,
     }
 
 
-def _attachment(body: str, media_type: str, name: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+class ExportFormat(StrEnum):
+    csv = "csv"
+    acled = "acled"
+    ucdp = "ucdp"
+    geojson = "geojson"
+    json = "json"
+    plover = "plover"
+
+
+# media type and download name of each export
+_EXPORTS = {
+    ExportFormat.csv: ("text/csv; charset=utf-8", "events.csv"),
+    ExportFormat.acled: ("text/csv; charset=utf-8", "events-acled.csv"),
+    ExportFormat.ucdp: ("text/csv; charset=utf-8", "events-ucdp.csv"),
+    ExportFormat.geojson: ("application/geo+json", "events.geojson"),
+    ExportFormat.json: ("application/json", "events.json"),
+    ExportFormat.plover: ("application/x-ndjson", "events-plover.jsonl"),
+}
 
 
 @router.get(
-    "/events.csv",
+    "/events.{fmt}",
     tags=["exports"],
-    summary="Export as ACLED-style CSV",
-    response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    summary="Export every matching event, streamed: csv (ACLED's columns and Flashpoint's), "
+    "acled, ucdp (UCDP GED), geojson, json, plover (JSON Lines)",
+    description=PAGING_RULE,
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {
+                media: {} for media in sorted({m for m, _ in _EXPORTS.values()})
+            }
+        }
+    },
 )
-def export_csv(
+def export_events(
     store: StoreDep,
+    fmt: ExportFormat,
     flt: ExportFilter,
     spreadsheet_safe: Annotated[
         bool,
         Query(
-            description="Prefix cells a spreadsheet would run as formulas with ' (the default; "
-            "false gives the text unaltered)."
+            description="CSV formats: prefix cells a spreadsheet would run as formulas with ' "
+            "(the default; false gives the text unaltered)."
         ),
     ] = True,
-) -> Response:
-    """ACLED columns, UCDP-style death ranges, then Flashpoint's own fields (see the export
-    module for the full list)."""
-    body = to_csv(store.query_events(flt), spreadsheet_safe=spreadsheet_safe)
-    return _attachment(body, "text/csv; charset=utf-8", "events.csv")
-
-
-@router.get(
-    "/events.geojson",
-    tags=["exports"],
-    summary="Export located events as a GeoJSON FeatureCollection",
-    response_class=Response,
-    responses={200: {"content": {"application/geo+json": {}}}},
-)
-def export_geojson(store: StoreDep, flt: ExportFilter) -> Response:
-    return _attachment(
-        to_geojson(store.query_events(flt)), "application/geo+json", "events.geojson"
+    all_modalities: Annotated[
+        bool,
+        Query(
+            description="acled and ucdp: also export events that did not happen as reported "
+            "(negated, future, threat, hypothetical, denied); by default only asserted ones."
+        ),
+    ] = False,
+) -> StreamingResponse:
+    """Written page by page as the store is read, in constant memory at any size.
+    ``X-Total-Count`` counts the matching events (GeoJSON has no feature for events without
+    coordinates, UCDP no row for events that are not organised violence)."""
+    if fmt.value in ASSERTED_ONLY and not all_modalities and flt.modality is None:
+        flt = replace(flt, modality="asserted")
+    total = store.count_events(flt)
+    media, name = _EXPORTS[fmt]
+    events = hide_paths(paging.iter_events(store, flt))
+    body = pieces(events, fmt.value, spreadsheet_safe=spreadsheet_safe)
+    return StreamingResponse(
+        batched(body),
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Total-Count": str(total),
+        },
     )
-
-
-@router.get(
-    "/events.json",
-    tags=["exports"],
-    summary="Export as contract JSON",
-    response_class=Response,
-    responses={200: {"content": {"application/json": {}}}},
-)
-def export_json(store: StoreDep, flt: ExportFilter) -> Response:
-    return _attachment(to_json(store.query_events(flt)), "application/json", "events.json")
 
 
 @router.get(
@@ -135,20 +178,25 @@ def get_event(store: StoreDep, event_id: EventId) -> dict[str, Any]:
     event = store.get_event(event_id)
     if event is None:
         raise NotFound(Errors.E042.format(id=event_id))
-    return event_detail(store, event)
+    detail = event_detail(store, event)
+    for record in (detail, *detail["mentions"]):
+        hide_path(record)
+    return detail
 
 
 @router.get(
     "/clusters",
     tags=["clusters"],
     summary="Canonical events (one per real-world event), newest first, one page",
+    description=PAGING_RULE,
 )
-def list_clusters(store: StoreDep, flt: PageFilter) -> dict[str, Any]:
+def list_clusters(store: StoreDep, flt: PageFilter, response: Response) -> dict[str, Any]:
     """Each canonical event is fused from its reports: ``mentions`` (every member event),
     ``sources`` (every reporting article), ``source_count`` (independent sources, near-copies
     collapsed). The event filters select clusters with a matching member; ``min_sources``
-    counts independent sources."""
-    return _page(flt, store.count_clusters(flt), "clusters", store.query_clusters(flt))
+    counts independent sources. Paged like ``/api/events``."""
+    page = paging.clusters_page(store, flt)
+    return _page(flt, store.count_clusters(flt), "clusters", page, response)
 
 
 @router.get(
@@ -199,7 +247,7 @@ def _edit(action: Any) -> dict[str, Any]:
 )
 def split_cluster(store: StoreDep, body: SplitRequest) -> dict[str, Any]:
     """Reversible with ``/api/clusters/merge``; recorded in the cluster's history."""
-    return _edit(lambda: store.split_event(body.event_id, note=body.note))
+    return _edit(lambda: split_event(store, body.event_id, note=body.note))
 
 
 @router.post(
@@ -209,7 +257,7 @@ def split_cluster(store: StoreDep, body: SplitRequest) -> dict[str, Any]:
     dependencies=[Depends(_editable)],
 )
 def merge_cluster(store: StoreDep, body: MergeRequest) -> dict[str, Any]:
-    return _edit(lambda: store.merge_clusters(body.into, body.other, note=body.note))
+    return _edit(lambda: merge_clusters(store, body.into, body.other, note=body.note))
 
 
 @router.get("/points", tags=["dashboard"], summary="Located events as compact map points")
@@ -266,6 +314,7 @@ def get_article(store: StoreDep, article_id: ArticleId) -> dict[str, Any]:
     article = store.get_article(article_id)
     if article is None:
         raise NotFound(Errors.E072.format(id=article_id))
+    article["source"] = local_name(article.get("source"))
     return article
 
 

@@ -12,21 +12,24 @@ import uvicorn
 from fastapi import FastAPI
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+IPV6_LOOPBACK = ("::1", "[::1]")
 
 
 def is_loopback(host: str) -> bool:
-    return host in LOOPBACK_NAMES or host.startswith("127.") or host in ("::1", "[::1]")
+    return host in LOOPBACK_NAMES or host.startswith("127.") or host in IPV6_LOOPBACK
 
 
 def allowed_hosts(host: str) -> list[str] | None:
     """``Host`` header values to accept when bound to ``host``; None when any must be.
 
     A loopback server accepts only loopback names, so a web page whose domain re-resolves to
-    127.0.0.1 (DNS rebinding) cannot read it. IPv6 literals are left unchecked because the
-    host check cannot parse ``[::1]:port``.
+    127.0.0.1 or ::1 (DNS rebinding) cannot read it. An IPv6 literal is matched as the
+    bracketed form a browser sends (``Host: [::1]:8000``), without its port.
     """
     if host in LOOPBACK_NAMES or host.startswith("127."):
         return sorted({*LOOPBACK_NAMES, host})
+    if host in IPV6_LOOPBACK:
+        return ["[::1]", "localhost"]
     return None
 
 
@@ -51,7 +54,7 @@ def background(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator
         time.sleep(0.02)
     bound = server.servers[0].sockets[0].getsockname()
     try:
-        yield f"http://{host}:{bound[1]}"
+        yield f"http://[{host}]:{bound[1]}" if ":" in host else f"http://{host}:{bound[1]}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import Errors, FlashpointError
+from ..errors import Errors, FlashpointError, Warnings
 from ..ingest.names import printable
 from ..pipeline import Pipeline
-from ..types import Extraction
-from .options import ActorText, Country, DbOption, EventType, FullText, Since, Until
+from .options import DbOption
+
+if TYPE_CHECKING:
+    from ..engine.writer import Written
 
 app = typer.Typer(
     add_completion=False,
@@ -27,8 +28,25 @@ app = typer.Typer(
 )
 err_console = Console(stderr=True)
 
-EVENT_FORMATS = ("table", "json", "csv", "geojson", "plover")
 
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        sys.stdout.write(f"flashpoint {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Flashpoint: structured, evidence-linked conflict events from news reports."""
 
 def _line(text: str) -> str:
     """``text`` as one console line: control characters of file names escaped (a newline in a
@@ -36,110 +54,10 @@ def _line(text: str) -> str:
     return escape(printable(text))
 
 
-class _StoreDown(Exception):
-    """The database refused a write for a reason no article escapes; ends an ingest run.
-
-    ``lost``: the articles extracted but not stored because of it.
-    """
-
-    def __init__(self, error: Exception, lost: int) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.lost = lost
-
-
-def _fatal_store_error(err: Exception) -> bool:
-    """Whether a failed write means the database itself is unusable (disk full, I/O error,
-    lost connection), rather than that one article's data was refused.
-
-    PEP 249 names the exception classes of every database driver, sqlite3 and psycopg alike:
-    IntegrityError and DataError are about the rows written; the others about the database.
-    """
-    names = {cls.__name__ for cls in type(err).__mro__}
-    if names & {"IntegrityError", "DataError"}:
-        return False
-    return isinstance(err, OSError) or bool(names & {"DatabaseError", "InterfaceError"})
-
-
 def _pipeline(model: str | None) -> Pipeline:
     from ..config import Settings
 
     return Pipeline(Settings.from_env(model=model))
-
-
-def _event_rows(events: list[dict]) -> Table:
-    table = Table(show_lines=False)
-    for col in (
-        "date",
-        "type",
-        "mode",
-        "modality",
-        "source",
-        "target",
-        "location",
-        "killed",
-        "attribution",
-    ):
-        table.add_column(col)
-    for e in events:
-        actors = e.get("actors", [])
-        killed = (e.get("casualties") or {}).get("killed") or {}
-        loc = e.get("location") or {}
-        date = e.get("date") or {}
-        table.add_row(
-            " ".join(x for x in (date.get("start") or "?", date.get("time") or "") if x),
-            e["type"],
-            e.get("mode") or "",
-            e["modality"],
-            ", ".join(a["name"] for a in actors if a["role"] == "source"),
-            ", ".join(a["name"] for a in actors if a["role"] == "target"),
-            f"{loc.get('name', '')} ({loc.get('country') or '?'}, {loc.get('precision')})"
-            if loc
-            else "",
-            str(killed.get("best") if killed.get("best") is not None else killed.get("low") or ""),
-            (e.get("attribution") or {}).get("name") or "",
-        )
-    return table
-
-
-@app.command()
-def extract(
-    source: Annotated[str, typer.Argument(help="A file, a URL, or - for standard input.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json or table")] = "json",
-    quotes: Annotated[
-        bool, typer.Option("--quotes", help="Include direct quotes with speakers.")
-    ] = False,
-    model: Annotated[
-        str | None, typer.Option(help="spaCy model name (default: en_core_web_sm if installed)")
-    ] = None,
-    allow_private: Annotated[
-        bool, typer.Option("--allow-private", help="Allow fetching loopback/private URLs.")
-    ] = False,
-) -> None:
-    """Extract events from one article and print them."""
-    if fmt not in ("json", "table"):
-        raise typer.BadParameter(Errors.E071.format(fmt=fmt, choices="json, table"))
-    outcomes = list(_pipeline(model).run([source], allow_private=allow_private))
-    done: list[Extraction] = [o.extraction for o in outcomes if o.extraction is not None]
-    for o in outcomes:
-        if o.extraction is None:
-            err_console.print(f"[red]{o.status}[/red] {_line(f'{o.source}: {o.message}')}")
-    if not done:
-        raise typer.Exit(1)
-    for ex in done:
-        if fmt == "json":
-            sys.stdout.write(
-                json.dumps(ex.to_dict(quotes=quotes), ensure_ascii=False, indent=2) + "\n"
-            )
-        else:
-            a = ex.article
-            Console().print(
-                f"[bold]{a.title or a.source}[/bold] — {a.publisher or '?'}, {a.published or '?'}"
-            )
-            Console().print(_event_rows([e.to_dict() for e in ex.events]))
-            if quotes:
-                for q in ex.quotes:
-                    Console().print(f"  {q.speaker_name or q.speaker or '?'}: {q.text}")
 
 
 @app.command()
@@ -173,8 +91,8 @@ def ingest(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from ..config import Settings
-    from ..dedup import link_and_cluster
     from ..engine import AlreadyStored, open_engine
+    from ..engine.writer import BatchWriter, StoreDown
     from ..store import open_store
 
     store = open_store(db)
@@ -191,54 +109,30 @@ def ingest(
     # killed or repeated run resumes where it stopped and stores each article once; workers
     # check through their own connection, so the check travels as the database URL
     skip = AlreadyStored(db) if AlreadyStored.shareable(db) else None
+    # each batch is stored and linked into clusters in one transaction (engine.writer)
+    writer = BatchWriter(store, batch_size)
     counts: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    events_added = 0
-    pending: list[Extraction] = []
 
     def report(status: str, code: str | None, source: str, message: str) -> None:
         counts[status] += 1
         reasons[f"{status} {code}"] += 1
         err_console.print(f"[yellow]{status}[/yellow] " + _line(f"{source}: {message}"))
 
-    def write(batch: list[Extraction]) -> int:
-        nonlocal events_added
-        res = store.add(batch)
-        events_added += res.events_added
-        counts["duplicate"] += res.articles_skipped
-        counts["stored"] += res.articles_added
-        return res.articles_added
+    def refused(done: Written | None) -> None:
+        for ex, err in done.refused if done is not None else ():
+            source = printable(ex.article.source)
+            report("failed", "E048", source, Errors.E048.format(source=source, detail=err))
 
-    def flush() -> None:
-        batch = pending[:]
-        pending.clear()
-        if not batch:
-            return
-        try:
-            added = write(batch)
-        except Exception as err:
-            if _fatal_store_error(err):
-                raise _StoreDown(err, len(batch)) from err
-            # one article's data was refused and the transaction rolled back: store the
-            # articles one by one, so that only the refused one fails
-            added = 0
-            for index, ex in enumerate(batch):
-                try:
-                    added += write([ex])
-                except Exception as one:
-                    if _fatal_store_error(one):
-                        raise _StoreDown(one, len(batch) - index) from one
-                    source = printable(ex.article.source)
-                    report("failed", "E048", source, Errors.E048.format(source=source, detail=one))
-        if added:
-            try:
-                # syndicated copies and reports of the same event join their clusters now
-                link_and_cluster(store, [ex.article.id for ex in batch])
-            except Exception as err:
-                raise _StoreDown(err, 0) from err
-
-    stopped: _StoreDown | None = None
+    stopped: StoreDown | None = None
     try:
+        # what a killed run (or an older version) stored without linking is linked first
+        caught_up = writer.finish_pending()
+        if caught_up.articles:
+            warning = Warnings.W040.format(
+                articles=caught_up.articles, mentions=caught_up.mentions
+            )
+            err_console.print(f"[yellow]warning[/yellow] {_line(warning)}")
         with runner, Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -250,9 +144,7 @@ def ingest(
             task = bar.add_task("ingesting", total=None)
             for outcome in runner.run(paths, allow_private=allow_private, skip=skip):
                 if outcome.extraction is not None:
-                    pending.append(outcome.extraction)
-                    if len(pending) >= batch_size:
-                        flush()
+                    refused(writer.add(outcome.extraction))
                 elif outcome.status == "present":
                     counts["duplicate"] += 1
                 else:
@@ -260,18 +152,21 @@ def ingest(
                 bar.update(
                     task,
                     advance=1,
-                    description=f"ingesting ({sum(counts.values()) + len(pending)} items)",
+                    description="ingesting "
+                    f"({sum(counts.values()) + writer.total.articles_added + len(writer.pending)}"
+                    " items)",
                 )
-            flush()
-    except _StoreDown as down:
+            refused(writer.flush())
+    except StoreDown as down:
         stopped = down
         counts["failed"] += down.lost
         reasons["failed E049"] += down.lost
     store.close()
+    total = writer.total
     summary = (
-        f"stored {counts['stored']} articles ({events_added} events), "
-        f"already present {counts['duplicate']}, skipped {counts['skipped']}, "
-        f"failed {counts['failed']}"
+        f"stored {total.articles_added} articles ({total.events_added} events), "
+        f"already present {counts['duplicate'] + total.articles_present}, "
+        f"skipped {counts['skipped']}, failed {counts['failed']}"
     )
     err_console.print(summary)
     for reason, n in sorted(reasons.items()):
@@ -285,83 +180,43 @@ def ingest(
         raise typer.Exit(2)
 
 
-@app.command()
-def events(
-    db: DbOption = "events.db",
-    since: Since = None,
-    until: Until = None,
-    country: Country = None,
-    type_: EventType = None,
-    actor: ActorText = None,
-    text: FullText = None,
-    limit: Annotated[int, typer.Option(help="At most this many events")] = 100,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="|".join(EVENT_FORMATS))] = "table",
-    spreadsheet_safe: Annotated[
-        bool,
-        typer.Option(
-            help="CSV: prefix with ' each cell a spreadsheet would run as a formula (=, +, -, @); "
-            "--no-spreadsheet-safe writes the text unaltered."
-        ),
-    ] = True,
-) -> None:
-    """Query stored events."""
-    from ..export import to_csv, to_geojson, to_json, to_plover
-    from ..store import EventFilter, open_store
-
-    if fmt not in EVENT_FORMATS:
-        raise typer.BadParameter(Errors.E071.format(fmt=fmt, choices=", ".join(EVENT_FORMATS)))
-    for name, value in (("since", since), ("until", until)):
-        if value:
-            try:
-                dt.date.fromisoformat(value)
-            except ValueError as err:
-                raise typer.BadParameter(
-                    Errors.E070.format(name=name, value=value, detail="use YYYY-MM-DD")
-                ) from err
-    if not Path(db).exists() and "://" not in db:
-        raise typer.BadParameter(f"no database at {db}")
-    store = open_store(db)
-    flt = EventFilter(
-        since=dt.date.fromisoformat(since) if since else None,
-        until=dt.date.fromisoformat(until) if until else None,
-        country=country.upper() if country else None,
-        type=type_.upper() if type_ else None,
-        actor=actor,
-        text=text,
-        limit=limit,
-    )
-    rows = store.query_events(flt)
-    store.close()
-    if fmt == "table":
-        Console().print(_event_rows(rows))
-        return
-    if fmt == "csv":
-        text = to_csv(rows, spreadsheet_safe=spreadsheet_safe)
-    else:
-        text = {"json": to_json, "geojson": to_geojson, "plover": to_plover}[fmt](rows)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
 @app.command("eval")
 def eval_(
     gold: Annotated[
         list[Path] | None,
         typer.Argument(help="Gold JSONL files (or corpus files for places/body)."),
     ] = None,
-    stage: Annotated[str, typer.Option(help="events | places | body")] = "events",
+    stage: Annotated[str, typer.Option(help="events | records | places | body")] = "events",
     corpus: Annotated[
         str | None,
         typer.Option(
-            help="A shared corpus: wikievents, geoparsing-dev, geoparsing-test, body"
+            help="A corpus: wikievents, test-events, acled-dev, acled-test (held out), "
+            "geoparsing-dev, geoparsing-test, body"
         ),
+    ] = None,
+    without: Annotated[
+        list[str] | None,
+        typer.Option(help="Switch an extract pass off to measure it: coder | gate (repeatable)"),
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
     report: Annotated[Path | None, typer.Option(help="Write the full JSON report here.")] = None,
     model: Annotated[str | None, typer.Option(help="spaCy model name")] = None,
+    gate: Annotated[
+        bool, typer.Option("--gate", help="Check every dev figure against benchmarks/gate.yaml.")
+    ] = False,
+    lower_floors: Annotated[
+        bool, typer.Option("--lower-floors", help="With --gate: move failed bounds (needs --note).")
+    ] = False,
+    note: Annotated[
+        str | None, typer.Option(help="Why a floor is lowered (kept in history).")
+    ] = None,
 ) -> None:
     """Measure accuracy against gold data and print precision/recall/F1."""
     from ..eval import CORPORA, run_eval, shared_data_dir
 
+    if gate:
+        _eval_gate(model, lower_floors, note)
+        return
     paths = list(gold or [])
     if corpus:
         if corpus not in CORPORA:
@@ -374,7 +229,7 @@ def eval_(
     for p in paths:
         if not p.exists():
             raise typer.BadParameter(Errors.E001.format(path=p))
-    result = run_eval(stage, paths, limit=limit, model=model)
+    result = run_eval(stage, paths, limit=limit, model=model, without=tuple(without or ()))
     _print_report(stage, result)
     if report:
         report.parent.mkdir(parents=True, exist_ok=True)
@@ -382,10 +237,46 @@ def eval_(
         err_console.print(f"report written to {report}")
 
 
+def _eval_gate(model: str | None, lower_floors: bool, note: str | None) -> None:
+    from ..eval import CORPORA, run_eval, shared_data_dir
+    from ..eval.gate import run_gate
+
+    def measure(name: str) -> tuple[Path, dict]:
+        stage, rel = CORPORA[name]
+        path = shared_data_dir() / rel
+        if not path.exists():
+            raise FlashpointError(Errors.E001.format(path=path))
+        return path, run_eval(stage, [path], model=model)[str(path)]
+
+    checks = run_gate(measure, lower_floors=lower_floors, note=note)
+    table = Table("corpus", "figure", "bound", "measured", "")
+    for c in checks:
+        sign = ">=" if c.kind == "floor" else "<="
+        verdict = "ok" if c.ok else "FAIL"
+        table.add_row(c.corpus, c.figure, f"{sign} {c.bound}", str(c.measured), verdict)
+    Console().print(table)
+    if not all(c.ok for c in checks) and not lower_floors:
+        err_console.print("[red]evaluation gate failed[/red]: a dev figure slid past its bound")
+        raise typer.Exit(1)
+
+
 def _print_report(stage: str, result: dict) -> None:
     console = Console()
     for path, rep in result.items():
         console.print(f"[bold]{stage}[/bold] {path}")
+        if stage == "records":
+            table = Table("sub-event type", "gold", "right", "most often instead")
+            for sub, row in rep["per_subtype"].items():
+                table.add_row(sub, str(row["gold"]), str(row["right"]), ", ".join(row["top_wrong"]))
+            console.print(table)
+            console.print(
+                f"6 types {rep['acc_6_types']}, 25 subtypes {rep['acc_25_subtypes']} "
+                f"(weighted F1 {rep['weighted_f1_25']}), no event {rep['no_event']}; "
+                f"date exact {rep['date_exact']}, fatalities exact {rep['fatalities_exact']}, "
+                f"country {rep['country']}; disasters/accidents with an ASSAULT "
+                f"{rep['disaster_accident_violent_rate']}"
+            )
+            continue
         if stage == "events":
             table = Table("type", "P", "R", "F1", "pred", "gold")
             for t, row in [*rep["per_type"].items(), ("MICRO", rep["micro"])]:
@@ -417,6 +308,11 @@ def _print_report(stage: str, result: dict) -> None:
         else:
             console.print({k: v for k, v in rep.items() if not isinstance(v, list | dict)})
 
+
+from .events import events, extract  # noqa: E402 - registered after the app exists
+
+app.command()(extract)
+app.command()(events)
 
 from .serve import serve, watch  # noqa: E402 - registered after the app exists
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,7 +24,24 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import Errors
-from .options import ActorText, Country, DbOption, EventType, FullText, Since, Until
+from .options import (
+    ActorKind,
+    ActorText,
+    BBox,
+    Country,
+    Cursor,
+    DbOption,
+    EventType,
+    FullText,
+    MinSources,
+    Modality,
+    Mode,
+    Offset,
+    Precision,
+    Since,
+    SubEventType,
+    Until,
+)
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -34,6 +53,13 @@ clusters_app = typer.Typer(
 err_console = Console(stderr=True)
 
 FORMATS = ("table", "json")
+TABLE_LIMIT = 50
+"""Clusters the table shows when no --limit is given (json lists every match)."""
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 def _open(db: str) -> Store:
@@ -62,26 +88,33 @@ def _figure(count: dict[str, Any] | None) -> str:
     return str(best if best is not None else low if low is not None else high)
 
 
+CLUSTER_COLUMNS = (
+    "cluster", "date", "type", "mode", "location", "sources", "mentions", "killed", "injured",
+    "actors",
+)
+
+
+def _row(c: dict[str, Any]) -> tuple[str, ...]:
+    loc = c.get("location") or {}
+    return (
+        c["id"],
+        c["date"].get("start") or "?",
+        c["type"],
+        c.get("mode") or "",
+        f"{loc.get('name', '')} ({loc.get('country') or '?'}, {loc.get('precision')})"
+        if loc else "",
+        str(c["source_count"]),
+        str(c["mention_count"]),
+        _figure(c["casualties"].get("killed")),
+        _figure(c["casualties"].get("injured")),
+        ", ".join(f"{a['role'][0]}:{a['name']}" for a in c["actors"][:4]),
+    )
+
+
 def _table(clusters: list[dict[str, Any]]) -> Table:
-    table = Table()
-    for col in ("cluster", "date", "type", "mode", "location", "sources", "mentions", "killed",
-                "injured", "actors"):
-        table.add_column(col)
+    table = Table(*CLUSTER_COLUMNS)
     for c in clusters:
-        loc = c.get("location") or {}
-        table.add_row(
-            c["id"],
-            c["date"].get("start") or "?",
-            c["type"],
-            c.get("mode") or "",
-            f"{loc.get('name', '')} ({loc.get('country') or '?'}, {loc.get('precision')})"
-            if loc else "",
-            str(c["source_count"]),
-            str(c["mention_count"]),
-            _figure(c["casualties"].get("killed")),
-            _figure(c["casualties"].get("injured")),
-            ", ".join(f"{a['role'][0]}:{a['name']}" for a in c["actors"][:4]),
-        )
+        table.add_row(*_row(c))
     return table
 
 
@@ -92,29 +125,63 @@ def list_(
     until: Until = None,
     country: Country = None,
     type_: EventType = None,
+    mode: Mode = None,
+    modality: Modality = None,
     actor: ActorText = None,
+    actor_kind: ActorKind = None,
     text: FullText = None,
-    min_sources: Annotated[
-        int | None, typer.Option(help="At least this many independent sources")
+    bbox: BBox = None,
+    min_sources: MinSources = None,
+    sub_event_type: SubEventType = None,
+    precision: Precision = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            help=f"At most N clusters; 0: no limit. Default: {TABLE_LIMIT} for the table, "
+            "every match for json.",
+            metavar="N",
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many clusters")] = 50,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    offset: Offset = 0,
+    cursor: Cursor = None,
+    fmt: Annotated[
+        ListFormat,
+        typer.Option(
+            "--format", "-f", case_sensitive=False, help="table (TSV when piped) or json (a list)"
+        ),
+    ] = ListFormat.table,
 ) -> None:
-    """Canonical events, newest first (filters apply to any of their reports)."""
-    from ..store import EventFilter
+    """Canonical events, newest first (filters apply to any of their reports; --min-sources
+    counts independent sources)."""
+    from ..store.pages import clusters_page, iter_clusters
+    from .events import open_database
+    from .options import event_filter
+    from .output import print_table
 
-    _check_format(fmt)
-    flt = EventFilter.from_params({
-        "since": since, "until": until, "country": country, "type": type_, "actor": actor,
-        "text": text, "min_sources": None if min_sources is None else str(min_sources),
-        "limit": str(limit),
-    })
-    with _open(db) as store:
-        found = store.query_clusters(flt)
-    if fmt == "json":
-        _json(found)
-    else:
-        Console().print(_table(found))
+    flt = event_filter(
+        limit=limit, since=since, until=until, country=country, type_=type_, mode=mode,
+        modality=modality, actor=actor, actor_kind=actor_kind, text=text, bbox=bbox,
+        min_sources=min_sources, sub_event_type=sub_event_type, precision=precision,
+        offset=offset, cursor=cursor,
+    )
+    with open_database(db) as store:
+        total = store.count_clusters(flt)
+        if fmt is ListFormat.json:
+            written = 0
+            sys.stdout.write("[")
+            for c in iter_clusters(store, flt):
+                line = json.dumps(c, ensure_ascii=False)
+                sys.stdout.write(("\n" if not written else ",\n") + line)
+                written += 1
+            sys.stdout.write("\n]\n")
+            err_console.print(f"wrote {written} of {total} matching clusters", soft_wrap=True)
+            return
+        page = clusters_page(store, replace(flt, limit=flt.limit if limit else TABLE_LIMIT))
+    print_table(CLUSTER_COLUMNS, (_row(c) for c in page.items))
+    more = f"; next page: --cursor {page.next_cursor}" if page.next_cursor else ""
+    err_console.print(
+        f"showing {len(page.items)} of {total} matching clusters{more}", soft_wrap=True
+    )
 
 
 @clusters_app.command()
@@ -168,8 +235,10 @@ def split(
     note: Annotated[str | None, typer.Option(help="Why (kept in the audit trail).")] = None,
 ) -> None:
     """Take one report out of its cluster; it will not be merged back automatically."""
+    from ..dedup import split_event
+
     with _open(db) as store:
-        _json(store.split_event(event_id, note=note))
+        _json(split_event(store, event_id, note=note))
 
 
 @clusters_app.command()
@@ -180,8 +249,10 @@ def merge(
     note: Annotated[str | None, typer.Option(help="Why (kept in the audit trail).")] = None,
 ) -> None:
     """Merge two clusters into one canonical event and keep them merged."""
+    from ..dedup import merge_clusters
+
     with _open(db) as store:
-        _json(store.merge_clusters(first, second, note=note))
+        _json(merge_clusters(store, first, second, note=note))
 
 
 @clusters_app.command()

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
+from ..ingest.names import printable
 from .options import DbOption
 
 if TYPE_CHECKING:
@@ -47,6 +49,8 @@ def serve(
     from ..api.server import serve as run_server
 
     _require_database(db)
+    if host.startswith("[") and host.endswith("]"):  # an IPv6 literal as written in URLs
+        host = host[1:-1]
     if not is_loopback(host):
         err_console.print(
             f"[yellow]warning[/yellow] listening on {host}: the API has no authentication, "
@@ -79,11 +83,26 @@ def watch(
         ),
     ] = None,
     webhook: Annotated[
-        str | None, typer.Option(help="POST each matching new event here as JSON.")
+        str | None,
+        typer.Option(
+            help="POST each matching new event here as JSON (retried; kept for the next poll "
+            "while the hook is down). A private address must be named outright "
+            "(127.0.0.1, localhost) or allowed with --allow-private."
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="Do not print matching events.")] = False,
     json_lines: Annotated[bool, typer.Option("--json", help="Print events as JSON lines.")] = False,
-    once: Annotated[bool, typer.Option(help="Poll once and exit (for cron).")] = False,
+    once: Annotated[
+        bool,
+        typer.Option(
+            help="Poll once and exit (for cron): exit 1 when every feed failed or an alert was "
+            "not delivered."
+        ),
+    ] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(help="Seconds one feed or page fetch may take in all.", min=0.1),
+    ] = 20.0,
     fetch: Annotated[
         bool, typer.Option(help="Fetch each entry's linked page (--no-fetch: use the feed's text).")
     ] = True,
@@ -108,7 +127,7 @@ def watch(
     urls = read_feed_list(feeds)
     notify = [] if quiet else [printer(sys.stdout, as_json=json_lines)]
     if webhook:
-        notify.append(post_to(webhook))
+        notify.append(post_to(webhook, allow_private=allow_private))
     state_path = state or _default_state(db)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
 
@@ -124,16 +143,20 @@ def watch(
         state=WatchState(state_path),
         fetch_pages=fetch,
         allow_private=allow_private,
+        timeout=timeout,
     )
     err_console.print(
         f"watching {len(urls)} feeds every {interval:g}s into {db}"
         + (f" (state: {state_path})" if state_path else "")
     )
 
+    last: list[PollReport] = []
+
     def report(result: PollReport) -> None:
-        err_console.print(f"poll: {result.summary()}")
+        last[:] = [result]
+        err_console.print(f"poll: {escape(result.summary())}")
         for message in result.feeds_failed:
-            err_console.print(f"  [yellow]feed error[/yellow] {message}")
+            err_console.print(f"  [yellow]feed error[/yellow] {escape(printable(message))}")
 
     try:
         watcher.run(interval, max_polls=1 if once else None, on_poll=report)
@@ -141,3 +164,5 @@ def watch(
         err_console.print("stopped")
     finally:
         store.close()
+    if once and last and not last[0].ok:
+        raise typer.Exit(1)

@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..store.fused import ClusterState, Mention
 from .compare import MERGE_SCORE, SAME_ARTICLE_EXTRA, Profile, compare, profile
-from .fuse import ClusterState, Mention
 
 
 class Backend(Protocol):

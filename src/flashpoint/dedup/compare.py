@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..resolve.places import haversine_km
-from .fuse import ClusterState
+from ..store.fused import ClusterState
 
 MERGE_SCORE = 4
 # Extra evidence demanded to join a cluster that already holds a report from the same article:

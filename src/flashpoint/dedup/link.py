@@ -1,9 +1,10 @@
 """Link newly stored articles into event clusters, and let a user undo or force a merge.
 
-``link_and_cluster(store, article_ids)`` is what ingest calls after each ``Store.add`` batch: in
-one write transaction it signs the articles for near-duplicate detection, detaches events whose
-article was re-extracted since they were clustered, assigns every pending event (oldest
-publication first, so an original precedes its copies) and writes the touched clusters back.
+``link_and_cluster(store, article_ids)`` runs after each ``Store.add`` batch, inside the same
+``Store.transaction`` (``engine.writer``, for ingest and watch): it signs the articles for
+near-duplicate detection, detaches events whose article was re-extracted since they were
+clustered, assigns every pending event (oldest publication first, so an original precedes its
+copies) and writes the touched clusters back. Called alone it is its own transaction.
 
 ``split_event`` and ``merge_clusters`` rebuild the affected clusters from their members, record
 a constraint so later linking (or a full ``recluster``) honours the user, and log the action in
@@ -21,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Errors, FlashpointError
 from ..store import clusters as sql
 from ..store import near_dups
+from ..store.fused import ClusterState, Mention
 from . import near_duplicates
 from .cluster import Clusterer
 from .compare import Profile, profile, salient_terms
-from .fuse import ClusterState, Mention
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -182,7 +183,7 @@ def link_and_cluster(store: Store, article_ids: Iterable[str]) -> LinkResult:
     ids = list(dict.fromkeys(article_ids))
     if not ids:
         return LinkResult()
-    with store._write():
+    with store.transaction():
         return _link(store, ids)
 
 
@@ -280,7 +281,7 @@ def _rebuild(store: Store, old_id: str, member_ids: Sequence[str], at: str) -> s
 
 def split_event(store: Store, event_id: str, *, note: str | None = None) -> dict[str, Any]:
     """Move ``event_id`` into a cluster of its own and bar it from its former companions."""
-    with store._write():
+    with store.transaction():
         at = sql.now()
         cid = sql.cluster_of(store, event_id)
         if cid is None:
@@ -290,7 +291,7 @@ def split_event(store: Store, event_id: str, *, note: str | None = None) -> dict
             raise FlashpointError(Errors.E046.format(id=event_id))
         rest = [e for e in members if e != event_id]
         kept = _rebuild(store, cid, rest, at)
-        sql.save_members(store, [(event_id, event_id, _article_of(store, event_id), "manual",
+        sql.save_members(store, [(event_id, event_id, sql.article_of(store, event_id), "manual",
                                   None, at)])
         _rebuild(store, event_id, [event_id], at)
         sql.add_constraints(store, ((event_id, other) for other in rest), "cannot", at)
@@ -303,7 +304,7 @@ def split_event(store: Store, event_id: str, *, note: str | None = None) -> dict
 
 def merge_clusters(store: Store, a: str, b: str, *, note: str | None = None) -> dict[str, Any]:
     """Merge the cluster of ``b`` into that of ``a`` and keep them merged."""
-    with store._write():
+    with store.transaction():
         at = sql.now()
         ca, cb = sql.require_cluster(store, a), sql.require_cluster(store, b)
         if ca == cb:
@@ -318,19 +319,12 @@ def merge_clusters(store: Store, a: str, b: str, *, note: str | None = None) -> 
     return {"cluster_id": kept, "merged": cb}
 
 
-def _article_of(store: Store, event_id: str) -> str:
-    row = store._execute("SELECT article_id FROM events WHERE id = ?", (event_id,)).fetchone()
-    if row is None:
-        raise FlashpointError(Errors.E042.format(id=event_id))
-    return str(row[0])
-
-
 # -- whole store -------------------------------------------------------------------------------
 
 
 def link_pending(store: Store, *, chunk: int = CHUNK) -> LinkResult:
     """Link every article not linked yet (a store filled before linking existed, say)."""
-    with store._lock:
+    with store.transaction():
         ids = sql.pending_articles(store)
     total = LinkResult()
     for i in range(0, len(ids), chunk):
@@ -343,7 +337,7 @@ def recluster(store: Store, *, chunk: int = CHUNK) -> LinkResult:
 
     Near-copy links, manual split/merge constraints and the audit trail are kept.
     """
-    with store._write():
+    with store.transaction():
         sql.reset_all(store)
         sql.audit(store, "recluster", sql.now())
     return link_pending(store, chunk=chunk)

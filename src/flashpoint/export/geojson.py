@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import fields
+from .stream import Pieces
 
 
 def feature(ev: dict[str, Any]) -> dict[str, Any] | None:
@@ -28,9 +29,22 @@ def feature(ev: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def to_geojson(events: Iterable[dict[str, Any]], *, indent: int | None = None) -> str:
-    collection = {
-        "type": "FeatureCollection",
-        "features": [f for f in (feature(ev) for ev in events) if f is not None],
-    }
-    return json.dumps(collection, ensure_ascii=False, allow_nan=False, indent=indent)
+def iter_geojson(events: Iterable[dict[str, Any]]) -> Pieces:
+    """The FeatureCollection, feature by feature; returns the features (events without a
+    usable point are left out)."""
+    yield '{"type": "FeatureCollection", "features": ['
+    written = 0
+    for ev in events:
+        feat = feature(ev)
+        if feat is None:
+            continue
+        yield ("\n" if not written else ",\n") + json.dumps(
+            feat, ensure_ascii=False, allow_nan=False
+        )
+        written += 1
+    yield "\n]}\n"
+    return written
+
+
+def to_geojson(events: Iterable[dict[str, Any]]) -> str:
+    return "".join(iter_geojson(events))

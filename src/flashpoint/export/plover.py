@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import __version__
 from . import fields, tables
+from .stream import Pieces
 
 QUAD_CODES = {
     **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "CONCEDE"), 1),
@@ -106,8 +107,14 @@ def record(ev: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def iter_plover(events: Iterable[dict[str, Any]]) -> Pieces:
+    """One compact JSON object per line, each line ending in ``\\n``; returns the lines."""
+    written = 0
+    for ev in events:
+        yield json.dumps(record(ev), ensure_ascii=False, allow_nan=False) + "\n"
+        written += 1
+    return written
+
+
 def to_plover(events: Iterable[dict[str, Any]]) -> str:
-    """One compact JSON object per line, each line ending in ``\\n``."""
-    return "".join(
-        json.dumps(record(ev), ensure_ascii=False, allow_nan=False) + "\n" for ev in events
-    )
+    return "".join(iter_plover(events))

@@ -48,6 +48,7 @@ class AcledType:
     disorder_type: str
     event_type: str
     sub_event_type: str
+    ucdp: str = ""  # onesided | state|nonstate | "" (not violence UCDP counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +68,15 @@ class _Rule:
 
 @cache
 def _type_rules() -> tuple[_Rule, ...]:
-    columns = ("plover_type", "mode", "target", "disorder_type", "event_type", "sub_event_type")
+    columns = (
+        "plover_type", "mode", "target", "disorder_type", "event_type", "sub_event_type", "ucdp"
+    )
     rules = tuple(
         _Rule(
             r["plover_type"],
             r["mode"],
             r["target"],
-            AcledType(r["disorder_type"], r["event_type"], r["sub_event_type"]),
+            AcledType(r["disorder_type"], r["event_type"], r["sub_event_type"], r["ucdp"]),
         )
         for r in _rows("acled_event_types.tsv", columns)
     )
@@ -84,6 +87,27 @@ def _type_rules() -> tuple[_Rule, ...]:
             )
         )
     return rules
+
+
+@dataclass(frozen=True, slots=True)
+class TypeRule:
+    """One row of ``acled_event_types.tsv``: ``*`` in a condition matches anything."""
+
+    plover_type: str
+    mode: str
+    target: str
+    result: AcledType
+
+
+def type_rules() -> tuple[TypeRule, ...]:
+    """The mapping rows in order (first match wins), for callers that compile them, e.g. the
+    store's ``sub_event_type`` filter into SQL."""
+    return tuple(TypeRule(r.plover_type, r.mode, r.target, r.result) for r in _type_rules())
+
+
+def sub_event_types() -> tuple[str, ...]:
+    """Every ACLED sub-event type the mapping can give, in table order, once each."""
+    return tuple(dict.fromkeys(r.result.sub_event_type for r in _type_rules()))
 
 
 def acled_type(plover_type: str, mode: str | None, target_kinds: set[str]) -> AcledType:
@@ -135,6 +159,16 @@ def country_name(iso3: str | None) -> str:
     if country is None:
         return ""
     return str(getattr(country, "common_name", None) or country.name)
+
+
+@cache
+def _regions() -> dict[str, str]:
+    return {r["iso3"]: r["region"] for r in _rows("acled_regions.tsv", ("iso3", "region"))}
+
+
+def acled_region(iso3: str | None) -> str:
+    """ACLED's region of a country (``acled_regions.tsv``), or "" when unknown."""
+    return _regions().get(iso3 or "", "")
 
 
 @cache

@@ -1,7 +1,8 @@
 """Ingest: read files, folders, stdin and URLs into ``Document`` objects (see ``reader``)."""
 
 from .decode import decode_bytes, fix_mojibake, sniff_binary
-from .fetch import fetch_url, is_public_address
+from .fetch import fetch_url
+from .net import is_public_address
 from .reader import InputFailure, read_inputs
 
 __all__ = [

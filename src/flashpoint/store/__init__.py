@@ -4,6 +4,10 @@
                                                # "postgresql://user:pass@host:5432/dbname"
     store.add(extractions)                     # one transaction; re-adding an article is a no-op
     store.query_events(EventFilter(country="IRQ", since=date(2024, 1, 1), text="missile"))
+    pages.iter_events(store, EventFilter(country="IRQ", limit=None))   # every match, streamed
+    pages.events_page(store, EventFilter(limit=50, cursor=token))      # keyset paging
+
+``flashpoint.open(url)`` (``flashpoint.database``) wraps these for notebooks.
 
 Every read returns the event's contract dict (``shared/contract/event-json.md``) exactly as it
 was written, plus ``article`` (metadata of the reporting article), ``cluster_id`` and

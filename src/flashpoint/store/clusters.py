@@ -1,13 +1,15 @@
-"""Event clusters in the store: persistence for ``flashpoint.dedup`` and canonical reads.
+"""Event clusters in the store: the cluster tables' read and write API, and canonical reads.
 
 Every report of one real-world event shares ``events.cluster_id``; the ``clusters`` row of that
-id holds the fused canonical event (``state_json``, rendered by ``dedup.fuse``) and its main
+id holds the fused canonical event (``state_json``, a ``fused.ClusterState``) and its main
 fields as columns for filtering. A cluster's id is the id of one of its events (its seed), so a
 never-merged event is its own cluster and ``get_cluster`` accepts either kind of id.
 
-``ClusterQueries`` adds the reading and editing methods to ``Store``; the module functions are
-the SQL the linker runs inside one write transaction. Queries are portable SQL (``ON CONFLICT``
-rather than SQLite's ``INSERT OR``), so they run on both engines the store supports.
+``ClusterQueries`` adds the reading methods to ``Store``. The module functions are the store's
+public API for the cluster tables, used by ``flashpoint.dedup`` (which decides membership): each
+must run inside ``Store.transaction()``, which holds the store's lock, so a batch's articles and
+its clusters commit together. Queries are portable SQL (``ON CONFLICT`` rather than SQLite's
+``INSERT OR``), so they run on both engines the store supports.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..dedup.fuse import ClusterState
 from ..errors import Errors, FlashpointError
 from . import near_dups
 from .filters import EventFilter, where_clause
+from .fused import ClusterState
 
 if TYPE_CHECKING:
     from .connect import Connection, Cursor
@@ -197,6 +199,14 @@ def resolve(store: Store, ident: str) -> str | None:
         (ident,),
     ).fetchone()
     return str(row[0]) if row is not None else None
+
+
+def article_of(store: Store, event_id: str) -> str:
+    """The article that reports ``event_id``; E042 when no such event is stored."""
+    row = store._execute("SELECT article_id FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        raise FlashpointError(Errors.E042.format(id=event_id))
+    return str(row[0])
 
 
 def cluster_of(store: Store, event_id: str) -> str | None:
@@ -454,7 +464,7 @@ class ClusterQueries:
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         raise NotImplementedError
 
-    def _write(self) -> AbstractContextManager[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         raise NotImplementedError
 
     def _as_store(self) -> Store:
@@ -526,20 +536,6 @@ class ClusterQueries:
         with self._lock:
             return near_dups.duplicate_links(self._as_store(), article_id)
 
-    def split_event(self, event_id: str, *, note: str | None = None) -> dict[str, Any]:
-        """Take ``event_id`` out of its cluster into one of its own, and keep it out.
-
-        Reversible with ``merge_clusters``; the decision survives re-linking.
-        """
-        from ..dedup.link import split_event
-
-        return split_event(self._as_store(), event_id, note=note)
-
-    def merge_clusters(self, a: str, b: str, *, note: str | None = None) -> dict[str, Any]:
-        """Merge the cluster of ``b`` into the cluster of ``a`` (ids of clusters or events)."""
-        from ..dedup.link import merge_clusters
-
-        return merge_clusters(self._as_store(), a, b, note=note)
 
 
 def require_cluster(store: Store, ident: str) -> str:

@@ -65,6 +65,7 @@ class Store(ClusterQueries):
         self._conn = conn
         self._dialect = dialect
         self._lock = threading.RLock()
+        self._depth = 0  # nesting of ``transaction`` (guarded by the lock)
         self.url = redact(url)
         self.fts = fts
         # The text index searches use ("fts5", "tsvector"), or None when they use ``LIKE``.
@@ -98,10 +99,21 @@ class Store(ClusterQueries):
         return self._conn.execute(self._dialect.sql(sql), params)
 
     @contextmanager
-    def _write(self) -> Iterator[None]:
-        """One transaction: committed whole, or rolled back whole on any exception."""
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: committed whole, or rolled back whole on any exception.
+
+        Every write of the store runs in one. Nested, it becomes a savepoint of the enclosing
+        transaction, so a caller can make several writes one unit: ``add`` a batch and link
+        it into clusters, committed together or not at all (a kill between the two would
+        otherwise leave stored articles that resume skips and never links). Holds the store's
+        lock throughout; the ``flashpoint.store.clusters`` writes must run inside it.
+        """
         with self._lock:
+            if self._depth:
+                yield from self._savepoint()
+                return
             self._conn.execute(self._dialect.begin_write)
+            self._depth = 1
             try:
                 yield
                 self._conn.execute("COMMIT")
@@ -111,6 +123,23 @@ class Store(ClusterQueries):
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth = 0
+
+    def _savepoint(self) -> Iterator[None]:
+        name = f"flashpoint_{self._depth}"
+        self._conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield
+            self._conn.execute(f"RELEASE SAVEPOINT {name}")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self._conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        finally:
+            self._depth -= 1
 
     def _existing(self, table: str, ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -148,7 +177,7 @@ class Store(ClusterQueries):
         """
         batch = list(records)
         added_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        with self._write():
+        with self.transaction():
             stored = self._existing("articles", [article.id for article, _ in batch])
             replaced: set[str] = set()
             if replace and stored:
@@ -203,7 +232,7 @@ class Store(ClusterQueries):
         cluster id, which ``min_sources`` and ``source_count`` count across.
         """
         changed = 0
-        with self._write():
+        with self.transaction():
             for event_id, cluster_id in assignments.items():
                 cur = self._execute(
                     "UPDATE events SET cluster_id = ? WHERE id = ?", (cluster_id, event_id)

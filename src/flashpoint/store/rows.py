@@ -74,8 +74,11 @@ ACTOR_COLUMNS = (
 EVIDENCE_COLUMNS = ("event_id", "article_id", "seq", "span_start", "span_end", "sentence")
 RELATED_COLUMNS = ("event_id", "related_event_id", "relation")
 
-# Article metadata joined onto every event a reader returns, in this order.
-ARTICLE_META = ("id", "url", "title", "publisher", "published", "language", "source", "text_chars")
+# Article metadata joined onto every event a reader returns, in this order (``added_at``: when
+# the article was stored, which exports report as the row's timestamp).
+ARTICLE_META = (
+    "id", "url", "title", "publisher", "published", "language", "source", "text_chars", "added_at"
+)
 
 
 def insert_sql(table: str, columns: Sequence[str]) -> str:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import shlex
-import urllib.error
-import urllib.request
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -19,6 +18,7 @@ from urllib.parse import urlsplit
 
 from .. import __version__
 from ..errors import Errors, FlashpointError
+from ..ingest.net import AddressPolicy, FetchError, is_public_address, request
 from ..store import EventFilter, InvalidFilter
 
 # Names a rule may use: the event filters that describe an event (paging and article_id are
@@ -38,7 +38,15 @@ RULE_FIELDS = (
 
 
 class AlertError(FlashpointError):
-    """An alert rule or webhook that cannot be used (E074, E076)."""
+    """An alert rule or webhook that cannot be used (E074, E076).
+
+    ``retryable``: a delivery that may succeed later (the hook down or overloaded), so the
+    watcher keeps the alert for its next poll.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +104,10 @@ class Alert:
     def to_dict(self) -> dict[str, Any]:
         return {"rules": self.rules, "event": self.event}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Alert:
+        return cls([str(r) for r in data["rules"]], dict(data["event"]))
+
     def line(self) -> str:
         ev = self.event
         date = (ev.get("date") or {}).get("start") or "undated"
@@ -133,31 +145,87 @@ def check_webhook(url: str) -> str:
     return url
 
 
-def webhook(url: str, timeout: float = 10.0) -> Notify:
-    """POST each alert to ``url`` as JSON; raises ``AlertError`` (E076) when that fails.
+def _named_private(host: str) -> bool:
+    """Whether the user named a private place outright: ``localhost`` or a private IP."""
+    if host.rstrip(".").lower() == "localhost":
+        return True
+    try:
+        return not is_public_address(host)
+    except ValueError:  # a name, not an address
+        return False
 
-    The URL is the user's own configuration, so private addresses (a local chat bridge) are
-    allowed, unlike article links found in feeds.
+
+class Webhook:
+    """POSTs each alert to ``url`` as JSON, retrying with backoff; ``target`` names it.
+
+    Raises ``AlertError`` (E076) when every try failed; ``retryable`` is False when the hook
+    answered that it refuses the alert (a 4xx other than 408 and 429), which no retry mends.
+    The URL is the user's own configuration, so a private address it names outright (a local
+    chat bridge at ``http://127.0.0.1:8065/hook`` or ``localhost``) is allowed; a host *name*
+    must resolve to public addresses (unless ``allow_private``), and the connection goes to
+    the address checked, so a name that re-resolves to this machine reaches nothing.
     """
-    check_webhook(url)
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": f"Flashpoint/{__version__} (+alerts)",
-    }
 
-    def notify(alert: Alert) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 10.0,
+        attempts: int = 3,
+        backoff: float = 0.5,
+        allow_private: bool = False,
+        policy: AddressPolicy | None = None,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
+        self.url = self.target = check_webhook(url)
+        private = allow_private or _named_private(urlsplit(url).hostname or "")
+        self.policy = policy or AddressPolicy(allow_private=private)
+        self.timeout = timeout
+        self.attempts = max(attempts, 1)
+        self.backoff = backoff
+        self.sleep = sleep
+        self.headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": f"Flashpoint/{__version__} (+alerts)",
+            "Connection": "close",
+        }
+
+    def __call__(self, alert: Alert) -> None:
         body = json.dumps(alert.to_dict(), ensure_ascii=False).encode("utf-8")
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as resp:
-                resp.read(65536)
-        except urllib.error.HTTPError as err:
-            raise AlertError(
-                Errors.E076.format(url=url, detail=f"HTTP {err.code} {err.reason}")
-            ) from err
-        except (urllib.error.URLError, OSError, ValueError) as err:
-            raise AlertError(
-                Errors.E076.format(url=url, detail=str(getattr(err, "reason", err)))
-            ) from err
+        for attempt in range(self.attempts):
+            if attempt:
+                self.sleep(self.backoff * 2 ** (attempt - 1))
+            try:
+                self._post(body)
+                return
+            except AlertError as err:
+                if not err.retryable or attempt + 1 == self.attempts:
+                    raise
 
-    return notify
+    def _post(self, body: bytes) -> None:
+        try:
+            resp = request(
+                self.url,
+                method="POST",
+                body=body,
+                headers=self.headers,
+                policy=self.policy,
+                timeout=self.timeout,
+                max_bytes=65536,
+            )
+        except FetchError as err:
+            # E008: unreachable, reset or too slow, worth another try; a refused address (E009)
+            # or a reply over the cap (E004) stays so
+            detail = str(err) if err.code == "E009" else err.detail
+            raise AlertError(Errors.E076.format(url=self.url, detail=detail),
+                             retryable=err.code == "E008") from err
+        if not 200 <= resp.status < 300:
+            raise AlertError(
+                Errors.E076.format(url=self.url, detail=f"HTTP {resp.status} {resp.reason}"),
+                retryable=resp.status >= 500 or resp.status in (408, 429),
+            )
+
+
+def webhook(url: str, timeout: float = 10.0, **options: Any) -> Webhook:
+    """A ``Webhook`` notifier for ``url`` (options as for ``Webhook``)."""
+    return Webhook(url, timeout=timeout, **options)

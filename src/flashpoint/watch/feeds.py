@@ -1,9 +1,11 @@
 """Fetch and parse RSS/Atom feeds into plain items.
 
-Feeds are fetched here rather than by feedparser so every request has a time limit, a size cap,
-conditional GET (ETag / Last-Modified, so an unchanged feed costs one small response) and the
-same private-address refusal as article fetching. The bytes are then handed to feedparser as a
-stream, never as a string it might treat as a URL or file name.
+Feeds are fetched here rather than by feedparser, through the same guarded client as article
+pages (``ingest.net``): one deadline for the whole request however slowly the server sends, a
+size cap, conditional GET (ETag / Last-Modified, so an unchanged feed costs one small
+response), and the private-address refusal with the checked DNS answer pinned, on every
+redirect too. The bytes are then handed to feedparser as a stream, never as a string it might
+treat as a URL or file name.
 """
 
 from __future__ import annotations
@@ -11,10 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import socket
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +23,7 @@ import feedparser
 
 from .. import __version__
 from ..errors import Errors, FlashpointError
-from ..ingest import is_public_address
+from ..ingest.net import AddressPolicy, FetchError, request
 
 MAX_FEED_BYTES = 10_000_000
 _ACCEPT = (
@@ -81,37 +79,6 @@ def read_feed_list(path: str | Path) -> list[str]:
     return urls
 
 
-def _check_host(url: str, allow_private: bool) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise FeedError(Errors.E073.format(url=url, detail=f"unsupported scheme {parts.scheme!r}"))
-    if allow_private:
-        return
-    host = parts.hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, parts.port or 80, type=socket.SOCK_STREAM)
-    except OSError as err:
-        raise FeedError(
-            Errors.E073.format(url=url, detail=f"cannot resolve {host}: {err}")
-        ) from err
-    if any(not is_public_address(str(info[4][0])) for info in infos):
-        raise FeedError(Errors.E009.format(url=url))
-
-
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Applies the private-address check to every redirect target too."""
-
-    def __init__(self, allow_private: bool) -> None:
-        super().__init__()
-        self.allow_private = allow_private
-
-    def redirect_request(
-        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
-    ) -> urllib.request.Request | None:
-        _check_host(newurl, self.allow_private)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 def fetch_feed(
     url: str,
     *,
@@ -120,47 +87,58 @@ def fetch_feed(
     allow_private: bool = False,
     timeout: float = 20.0,
     max_bytes: int = MAX_FEED_BYTES,
+    policy: AddressPolicy | None = None,
 ) -> FeedResult:
-    """GET and parse one feed; raise ``FeedError`` (E073) or E009 on failure."""
-    _check_host(url, allow_private)
-    headers = {"User-Agent": f"Flashpoint/{__version__} (+feed watcher)", "Accept": _ACCEPT}
+    """GET and parse one feed; raise ``FeedError`` (E073) or E009 on failure.
+
+    ``timeout`` bounds the whole fetch, however slowly the server sends; ``policy`` replaces
+    the address rule that ``allow_private`` would make (its resolver too).
+    """
+    headers = {
+        "User-Agent": f"Flashpoint/{__version__} (+feed watcher)",
+        "Accept": _ACCEPT,
+        "Accept-Encoding": "gzip, deflate",
+        "Connection": "close",
+    }
     if etag:
         headers["If-None-Match"] = etag
     if modified:
         headers["If-Modified-Since"] = modified
-    opener = urllib.request.build_opener(_CheckedRedirects(allow_private))
-    request = urllib.request.Request(url, headers=headers)
-    deadline = time.monotonic() + timeout
     try:
-        with opener.open(request, timeout=timeout) as resp:
-            body = resp.read(max_bytes + 1)
-            final_url = resp.geturl()
-            ctype = resp.headers.get("Content-Type", "")
-            new_etag = resp.headers.get("ETag")
-            new_modified = resp.headers.get("Last-Modified")
-    except urllib.error.HTTPError as err:
-        if err.code == 304:
-            return FeedResult(url, not_modified=True, etag=etag, modified=modified)
-        raise FeedError(
-            Errors.E073.format(url=url, detail=f"HTTP {err.code} {err.reason}")
-        ) from err
-    except (urllib.error.URLError, OSError, ValueError) as err:
-        reason = getattr(err, "reason", None) or err
-        raise FeedError(Errors.E073.format(url=url, detail=str(reason))) from err
-    if len(body) > max_bytes:
-        raise FeedError(Errors.E073.format(url=url, detail=f"larger than {max_bytes} bytes"))
-    if time.monotonic() > deadline:
-        raise FeedError(Errors.E073.format(url=url, detail="timed out"))
+        resp = request(
+            url,
+            headers=headers,
+            policy=policy or AddressPolicy(allow_private=allow_private),
+            timeout=timeout,
+            max_bytes=max_bytes,
+        )
+    except FetchError as err:
+        if err.code == "E009":
+            raise FeedError(str(err)) from err
+        raise FeedError(Errors.E073.format(url=url, detail=err.detail)) from err
+    if resp.status == 304:
+        return FeedResult(url, not_modified=True, etag=etag, modified=modified)
+    if resp.status != 200:
+        raise FeedError(Errors.E073.format(url=url, detail=f"HTTP {resp.status} {resp.reason}"))
     parsed = feedparser.parse(
-        io.BytesIO(body),
-        response_headers={"content-location": final_url, "content-type": ctype},
+        io.BytesIO(resp.body),
+        response_headers={
+            "content-location": resp.url,
+            "content-type": resp.headers.get("Content-Type", ""),
+        },
     )
     if not parsed.get("version") and not parsed.entries:
         problem = parsed.get("bozo_exception") or "no RSS or Atom feed found"
         raise FeedError(Errors.E073.format(url=url, detail=str(problem)))
     title = _text(parsed.feed.get("title"))
     items = [item for entry in parsed.entries if (item := _item(entry, title)) is not None]
-    return FeedResult(url, items, etag=new_etag, modified=new_modified, title=title)
+    return FeedResult(
+        url,
+        items,
+        etag=resp.headers.get("ETag"),
+        modified=resp.headers.get("Last-Modified"),
+        title=title,
+    )
 
 
 def _text(value: Any) -> str | None:

@@ -5,6 +5,11 @@ hash of the entry's link, so the store is asked before anything is fetched. A fe
 an article page that cannot be fetched, a webhook that is down or a database that is briefly
 locked costs that item or that poll, never the watcher; unfinished entries are retried on later
 polls (article pages up to ``retries`` times, then the feed's own text is used if it has any).
+
+Articles are stored through ``engine.writer.BatchWriter``, as ``flashpoint ingest`` stores them:
+linked into clusters in the same transaction, so ``min_sources`` rules see the new report
+counted. Alerts a webhook did not take (it was down, after its own retries) wait in the state
+file and go first on the next poll, in order.
 """
 
 from __future__ import annotations
@@ -18,14 +23,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..clean.core import article_id
-from ..errors import Errors, FlashpointError
+from ..engine.writer import BatchWriter, StoreDown
+from ..errors import Errors, FlashpointError, Warnings
 from ..ingest import InputFailure, read_inputs
 from ..pipeline import Pipeline
 from ..store import EventFilter, Store
 from ..types import Document, Extraction
 from .alerts import Alert, AlertError, AlertRule, Notify
 from .feeds import FeedItem, fetch_feed
-from .state import FeedState, WatchState
+from .state import MAX_QUEUED, FeedState, WatchState
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +71,26 @@ class PollReport:
     failed: int = 0
     retrying: int = 0
     alerts: list[Alert] = field(default_factory=list)
-    notify_failed: int = 0
+    notify_failed: int = 0  # alerts a notifier did not take this poll (kept or refused)
+    delivered_late: int = 0  # alerts kept from an earlier poll, delivered now
+    queued: int = 0  # alerts waiting for the next poll
+    error: str | None = None  # the poll itself failed (an unforeseen error, logged)
 
     def summary(self) -> str:
+        late = f", {self.delivered_late} delivered late" if self.delivered_late else ""
+        waiting = f", {self.queued} waiting for delivery" if self.queued else ""
         return (
             f"{self.feeds} feeds ({len(self.feeds_failed)} failed), {self.entries_new} new "
             f"entries: stored {self.articles_stored} articles ({self.events_added} events), "
             f"skipped {self.skipped}, failed {self.failed}, retrying {self.retrying}; "
-            f"{len(self.alerts)} alerts"
+            f"{len(self.alerts)} alerts{late}{waiting}"
         )
+
+    @property
+    def ok(self) -> bool:
+        """False when every feed failed or an alert was not delivered (``watch --once``)."""
+        all_failed = self.feeds > 0 and len(self.feeds_failed) >= self.feeds
+        return not all_failed and not self.notify_failed and self.error is None
 
 
 @dataclass(slots=True)
@@ -112,11 +129,15 @@ class Watcher:
         self.retries = max(retries, 1)
         self.timeout = timeout
         self.workers = max(workers, 1)
+        self.writer = BatchWriter(store)
+        self._caught_up = False
 
     # -- one poll --------------------------------------------------------------------------
 
     def poll(self) -> PollReport:
         report = PollReport(feeds=len(self.feeds))
+        if not self._caught_up:
+            self._catch_up()
         pending: list[_Pending] = []
         for url in self.feeds:
             feed = self.state.feed(url)
@@ -158,8 +179,20 @@ class Watcher:
                 # Left for a later poll: fetch the feed in full next time rather than be told
                 # "not modified" and never see this entry again.
                 p.feed.etag = p.feed.modified = None
+        self._deliver(report)
         self.state.save()
         return report
+
+    def _catch_up(self) -> None:
+        """Link what an interrupted run stored without linking, once per watcher."""
+        try:
+            done = self.writer.finish_pending()
+        except StoreDown as err:  # tried again on the next poll
+            log.error("linking earlier articles failed: %s", err.error)
+            return
+        self._caught_up = True
+        if done.articles:
+            log.warning("%s", Warnings.W040.format(articles=done.articles, mentions=done.mentions))
 
     def _document(self, item: FeedItem, fetched: Document | None) -> Document | None:
         """The article for ``item``: its fetched page, else the feed's own text."""
@@ -229,16 +262,19 @@ class Watcher:
             if ex.article.id not in new and not self.store.has_article(ex.article.id):
                 new[ex.article.id] = ex
         try:
-            result = self.store.add(new.values())
-        except Exception as err:  # e.g. database locked: the entries stay unseen, so retried
-            log.error("storing %d articles failed: %s", len(new), err)
+            written = self.writer.write(new.values())
+        except StoreDown as err:  # e.g. database locked: the entries stay unseen, so retried
+            log.error("storing %d articles failed: %s", len(new), err.error)
             report.failed += len(new)
             return
+        for ex, problem in written.refused:  # its data, not the database: no retry mends it
+            log.warning("%s", Errors.E048.format(source=ex.article.source, detail=problem))
+            report.failed += 1
         for p in ready:
             p.feed.mark_seen(p.item.key)
-        report.articles_stored += result.articles_added
-        report.events_added += result.events_added
-        for ex in new.values():
+        report.articles_stored += written.articles_added
+        report.events_added += written.events_added
+        for ex in written.stored:
             self._alert(ex, report)
 
     # -- alerts ------------------------------------------------------------------------------
@@ -255,17 +291,46 @@ class Watcher:
                     matched[ev["id"]].rules.append(rule.text)
                 else:
                     matched[ev["id"]] = Alert([rule.text], ev)
-        for alert in matched.values():
-            report.alerts.append(alert)
-            for notify in self.notify:
+        report.alerts.extend(matched.values())
+
+    def _deliver(self, report: PollReport) -> None:
+        """Hand this poll's alerts to every notifier, after what a target still owes.
+
+        A notifier with a ``target`` (a webhook) keeps what it could not take for the next
+        poll, in order; once it is found down, the rest of this poll's alerts wait without
+        being tried. An alert it refuses outright (``retryable`` False) is logged and dropped.
+        """
+        for notify in self.notify:
+            target: str | None = getattr(notify, "target", None)
+            backlog = [Alert.from_dict(a) for a in self.state.queued(target)] if target else []
+            left: list[Alert] = []
+            for index, alert in enumerate([*backlog, *report.alerts]):
+                if left:
+                    left.append(alert)
+                    continue
                 try:
                     notify(alert)
+                    report.delivered_late += index < len(backlog)
                 except AlertError as err:
-                    report.notify_failed += 1
                     log.warning("%s", err)
+                    if target is not None and err.retryable:
+                        left.append(alert)
+                    else:
+                        report.notify_failed += 1
                 except Exception:  # a broken notifier must not stop the watcher
                     report.notify_failed += 1
                     log.exception("alert delivery failed")
+            if target is None:
+                continue
+            dropped = self.state.keep(target, [a.to_dict() for a in left])
+            report.notify_failed += len(left)
+            report.queued += len(left) - dropped
+            if left:
+                log.warning("%s", Warnings.W070.format(
+                    count=len(left), target=target, queued=len(left) - dropped))
+            if dropped:
+                log.warning("%s", Warnings.W071.format(
+                    count=dropped, target=target, cap=MAX_QUEUED))
 
     # -- the loop ----------------------------------------------------------------------------
 
@@ -283,9 +348,9 @@ class Watcher:
             started = time.monotonic()
             try:
                 report = self.poll()
-            except Exception:  # anything unforeseen: log it and try again next time
+            except Exception as err:  # anything unforeseen: log it and try again next time
                 log.exception("poll failed")
-                report = PollReport(feeds=len(self.feeds), failed=1)
+                report = PollReport(feeds=len(self.feeds), failed=1, error=repr(err))
             polls += 1
             if on_poll is not None:
                 on_poll(report)

@@ -6,6 +6,10 @@ cluster's old members, and that serialises to JSON for the ``clusters`` table. `
 renders it in the event contract's shape: the most precise date and location, actors with how
 many mentions name them, and casualty figures fused into low/best/high with every report kept
 (who reported what), so a reader can see disagreement instead of one silently chosen number.
+
+It lives in the store because it is the store's record of a cluster (``clusters.state_json``)
+and what the store's canonical reads render; ``flashpoint.dedup`` builds and matches states and
+imports it from here, so the dependency runs one way: dedup → store.
 """
 
 from __future__ import annotations
