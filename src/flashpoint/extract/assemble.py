@@ -48,6 +48,7 @@ from .attribution import (
     speaker_for,
     speaker_phrase,
 )
+from .coder import Coder, apply_coder
 from .lexicon import Lexicon, load_lexicon
 from .mentions import (
     Mention,
@@ -56,6 +57,7 @@ from .mentions import (
     find_mentions,
     is_actorish,
     read_arguments,
+    root_mention,
     since_target,
 )
 from .modality import modality
@@ -482,8 +484,13 @@ def _actor_from(r: ResolvedActor, text: str, span: tuple[int, int]) -> Actor:
 
 
 def extract_events(
-    parsed: ParsedArticle, lex: Lexicon | None = None, registry: ActorRegistry | None = None
+    parsed: ParsedArticle,
+    lex: Lexicon | None = None,
+    registry: ActorRegistry | None = None,
+    coder: Coder | None = None,
 ) -> tuple[list[Event], list[Quote]]:
+    """Events and quotes of one article; ``coder`` (the learned pass) decides type, mode and
+    relevance of the lexicon's candidates, and is skipped when None."""
     lex = lex or load_lexicon()
     ctx = ArticleContext(parsed, lex, registry)
     mentions: list[Mention] = []
@@ -492,8 +499,13 @@ def extract_events(
             continue  # the trigger gate found nothing there
         for sent in para.doc.sents:
             sent_mentions = find_mentions(para, sent, lex)
+            if coder is not None and not sent_mentions:
+                root = root_mention(para, sent, coder.cues)
+                sent_mentions = [root] if root is not None else []
             _read_sentence(ctx, para, sent, sent_mentions)
             mentions.extend(sent_mentions)
+    if coder is not None and mentions:
+        apply_coder(mentions, coder)
     ctx.resolve_all_places()
     ctx.resolve_actors_in_order()
     infos = {id(m): _resolve_mention(ctx, m) for m in mentions}
@@ -653,7 +665,15 @@ def _resolve_mention(ctx: ArticleContext, m: Mention) -> MentionInfo:
                 f2 = ctx.lex.instrument_mode([child.lemma_.lower(), tok.lemma_.lower()], 0)
                 if f2:
                     modes.append(f2[0])
-    info.mode = ctx.lex.best_mode(modes) or m.mode
+    named = ctx.lex.best_mode(modes)
+    # the coder's mode when it is sure of it; else the weapon the clause names; else the
+    # coder's less sure guess or a situation (targeted, abduct) no weapon word can tell
+    if m.coder_mode and (
+        m.coder_mode_sure or not named or m.coder_mode not in ctx.lex.weapons
+    ):
+        info.mode = m.coder_mode
+    else:
+        info.mode = named or m.mode
     if m.lemma == "blow" and any(
         c.lower_ in {"himself", "herself", "themselves"} for c in m.trigger.children
     ):

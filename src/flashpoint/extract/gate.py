@@ -31,28 +31,10 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Lexicon, inflections, load_lexicon
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _QUOTES = frozenset('"“”«»')
-_VOWELS = frozenset("aeiou")
-
-
-def inflections(lemma: str) -> set[str]:
-    """Regular English noun and verb forms of ``lemma``; over-generation is harmless here."""
-    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
-    if lemma.endswith("e"):
-        forms.add(lemma[:-1] + "ing")
-    if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in _VOWELS:
-        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
-    if (
-        len(lemma) >= 3
-        and lemma[-1] not in _VOWELS | {"w", "x", "y"}
-        and lemma[-2] in _VOWELS
-        and lemma[-3] not in _VOWELS
-    ):
-        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
-    return forms
 
 
 def _forms(lemma: str, irregular: dict[str, set[str]]) -> set[str]:
@@ -221,7 +203,17 @@ def build_gate(lex: Lexicon, extra: Iterable[str] = (), nlp: Language | None = N
 
 
 @lru_cache(maxsize=4)
-def trigger_gate(nlp: Language | None = None) -> Gate:
-    """The gate for the shipped lexicon (and the model's irregular forms), built once."""
+def trigger_gate(nlp: Language | None = None, coder: bool = False) -> Gate:
+    """The gate for the shipped lexicon (and the model's irregular forms), built once.
+
+    With the learned coder on, the words its training sentences tie to an event code
+    (``data/coder/cues.txt``) open a paragraph too: the coder can type a sentence that has no
+    trigger word, but only if the sentence is parsed.
+    """
     lex = load_lexicon()
-    return build_gate(lex, lex.gate_words, nlp)
+    extra = list(lex.gate_words)
+    if coder:
+        from .coder import cue_words
+
+        extra += cue_words()
+    return build_gate(lex, extra, nlp)

@@ -7,7 +7,7 @@ the YAML into fast lookups and a spaCy ``Matcher`` for the multi-word patterns.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -43,6 +43,26 @@ class PatternDef:
     pattern: list[dict[str, Any]]
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def inflections(lemma: str) -> set[str]:
+    """Regular English noun and verb forms of ``lemma``; over-generation is harmless here."""
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", lemma + "ing"}
+    if lemma.endswith("e"):
+        forms.add(lemma[:-1] + "ing")
+    if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in _VOWELS:
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if (
+        len(lemma) >= 3
+        and lemma[-1] not in _VOWELS | {"w", "x", "y"}
+        and lemma[-2] in _VOWELS
+        and lemma[-3] not in _VOWELS
+    ):
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     single: dict[str, tuple[TriggerDef, ...]]
@@ -54,6 +74,11 @@ class Lexicon:
     # Words that are no trigger but make a paragraph worth parsing (casualty words: a toll
     # given in a paragraph of its own attaches to an event named earlier).
     gate_words: tuple[str, ...] = ()
+    # Regular inflected forms of one-word trigger lemmas: a token whose lemma the model got
+    # wrong ("raped" -> "rap", "shelled" -> "shell"?) still matches by its surface form.
+    forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # modes that name a weapon (instruments.yaml ``weapons``)
+    weapons: frozenset[str] = frozenset()
 
     def triggers_for(self, token: Token) -> tuple[TriggerDef, ...]:
         """Definitions whose lemma (or two-word lemma ending here) and POS fit ``token``."""
@@ -67,6 +92,9 @@ class Lexicon:
             found.extend(d for d in self.single.get(lemma, ()) if pos in d.pos)
             if not found and lemma != token.lower_:
                 found.extend(d for d in self.single.get(token.lower_, ()) if pos in d.pos)
+            if not found and lemma not in self.single:
+                for base in self.forms.get(token.lower_, ()):
+                    found.extend(d for d in self.single[base] if pos in d.pos)
         return tuple(found)
 
     def instrument_mode(self, lemmas: list[str], start: int) -> tuple[str, int] | None:
@@ -135,12 +163,19 @@ def load_lexicon() -> Lexicon:
         for w in words:
             instruments[tuple(str(w).lower().split())] = str(mode)
     rank = {m: i for i, m in enumerate(inst.get("priority", []))}
+    forms: dict[str, list[str]] = {}
+    for base in single:
+        for form in sorted(inflections(base)):
+            if form != base:
+                forms.setdefault(form, []).append(base)
     return Lexicon(
+        forms={k: tuple(v) for k, v in forms.items()},
         single={k: tuple(v) for k, v in single.items()},
         double={k: tuple(v) for k, v in double.items()},
         patterns=patterns,
         instruments=instruments,
         mode_rank=rank,
+        weapons=frozenset(str(w) for w in inst.get("weapons", [])),
         version=f"{trig.get('version')}.{inst.get('version')}",
         gate_words=tuple(str(w).lower() for w in trig.get("gate_words", [])),
     )

@@ -131,6 +131,10 @@ class Mention:
     retaliatory: bool = False
     lemma: str = ""
     blocked: set[int] = field(default_factory=set)  # other triggers in the sentence
+    # set by the learned coder (extract.coder): its mode, when it is sure of one, and 1 - P(NONE)
+    coder_mode: str | None = None
+    coder_mode_sure: bool = False  # its share of the type's probability reached mode_min
+    coder_relevance: float | None = None
 
     @property
     def char_span(self) -> tuple[int, int]:
@@ -194,6 +198,31 @@ def _cancelled(token: Token, d: TriggerDef) -> bool:
 def _inside_name(token: Token) -> bool:
     ent = ent_of(token)
     return ent is not None and ent.label_ in BLOCKING_ENTS and len(ent) > 1
+
+
+def root_mention(
+    para: Paragraph, sent: Span, cues: frozenset[str], min_tokens: int = 6
+) -> Mention | None:
+    """The sentence's main verb as an untyped candidate, for a sentence the lexicon found
+    nothing in: "fighters set up a base", "a crowd doused a thief with petrol" report events
+    with no trigger word. Only the learned coder may type it (or drop it); the lexicon never
+    sees it. A speech verb's reported clause stands in for it ("residents said X happened").
+    The sentence must hold one of ``cues`` (words the coder's training sentences tie to an
+    event code): most sentences of a news page report nothing, and encoding each costs.
+    """
+    if sum(1 for t in sent if t.is_alpha) < min_tokens:
+        return None
+    if not any(t.lower_ in cues for t in sent):
+        return None
+    root = sent.root
+    if root.lemma_.lower() in SPEECH_LEMMAS:
+        comps = [c for c in root.children if c.dep_ == "ccomp" and c.pos_ in {"VERB", "AUX"}]
+        if not comps:
+            return None
+        root = comps[0]
+    if root.pos_ != "VERB":
+        return None
+    return Mention(para, sent, root, "", None, frozenset({"root"}), lemma=root.lemma_.lower())
 
 
 def find_mentions(para: Paragraph, sent: Span, lex: Lexicon | None = None) -> list[Mention]:
