@@ -156,6 +156,11 @@ class LocalEngine:
             return
         if self._pool is not None:
             return
+        # One BLAS thread per worker: the workers already fill the cores, and OpenBLAS threads
+        # spinning beside another worker's cost the coder's encoder three times its CPU
+        # (BENCHMARKS.md, throughput). Spawned workers read these when they import NumPy.
+        for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
