@@ -10,8 +10,6 @@ counterparts in this file.
 
 from __future__ import annotations
 
-from typing import Any
-
 import os
 import subprocess
 import sys
@@ -20,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -355,10 +354,6 @@ def test_same_answers_as_sqlite(
         # added_at is each store's own clock at insert time: the one field allowed to differ
         assert _no_clock(store.query_events(flt)) == _no_clock(lite.query_events(flt))
         assert store.count_events(flt) == lite.count_events(flt)
-
-
-def _no_clock(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**r, "article": {**r["article"], "added_at": None}} for r in rows]
         assert store.actors(limit=50) == lite.actors(limit=50)
         pg_stats, lite_stats = store.stats(), lite.stats()
         for key in ("articles", "events", "clusters", "actors", "evidence", "by_type"):
@@ -374,3 +369,7 @@ def test_real_pipeline_output_round_trips(example_extraction: Extraction, pg_url
             assert got is not None
             assert {k: got[k] for k in ev.to_dict()} == ev.to_dict()
         assert s.add([example_extraction]).events_added == 0
+
+
+def _no_clock(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**r, "article": {**r["article"], "added_at": None}} for r in rows]
