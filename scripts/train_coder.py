@@ -47,7 +47,7 @@ def read_examples(folder: Path) -> tuple[list[str], list[str], list[Path]]:
     return texts, labels, files
 
 
-def cue_words(
+def derive_cue_words(
     texts: list[str], labels: list[str], min_count: int = 3, min_share: float = 0.1
 ) -> list[str]:
     """Words that mark an event code in the training sentences, for the trigger gate.
@@ -162,9 +162,10 @@ def main() -> None:
         counts=np.array([Counter(labels)[n] for n in names]),
         hyper=np.array([args.l2, args.steps, args.lr]),
     )
-    cues = cue_words(texts, labels)
+    cues = derive_cue_words(texts, labels)
     (args.out.parent / "cues.txt").write_text(
-        "# Gate words drawn from the training sentences by scripts/train_coder.py (cue_words):\n"
+        "# Gate words drawn from the training sentences by scripts/train_coder.py "
+        "(derive_cue_words):\n"
         "# a paragraph with one of them is parsed and offered to the coder. Do not edit.\n"
         + "\n".join(cues)
         + "\n",

@@ -69,21 +69,14 @@ def predict(
     ``without`` names passes to switch off (``PASSES``), so each one's worth is measured.
     """
     from ..config import Settings
-    from ..extract import default_coder, extract
-    from ..extract.gate import trigger_gate
-    from ..nlp import load_model, parse_articles
+    from ..pipeline import Pipeline
 
     unknown = sorted(set(without) - set(PASSES))
     if unknown:
         raise FlashpointError(Errors.E061.format(stage=unknown[0], choices=", ".join(PASSES)))
-    settings = Settings.from_env(model=model)
-    nlp = load_model(settings.model)
-    coder = default_coder() if settings.coder and "coder" not in without else None
-    gate = (
-        trigger_gate(nlp, coder=coder is not None)
-        if settings.gating and "gate" not in without
-        else None
-    )
+    off = {name: False for name in without}  # None keeps the environment's setting
+    settings = Settings.from_env(model=model, coder=off.get("coder"), gating=off.get("gate"))
+    pipeline = Pipeline(settings)
     articles = [
         Article(
             id=d.id,
@@ -93,10 +86,12 @@ def predict(
         )
         for d in docs
     ]
-    return {
-        p.article.id: extract(p, settings.actor_files, coder).events
-        for p in parse_articles(articles, nlp, gate=gate)
-    }
+    out: dict[str, list[Event]] = {}
+    for outcome in pipeline.run_articles(articles):
+        if outcome.extraction is None:  # a scorer must not pass over a document it failed on
+            raise FlashpointError(outcome.message or f"[{outcome.code}] {outcome.source}")
+        out[outcome.extraction.article.id] = outcome.extraction.events
+    return out
 
 
 def evaluate_records(

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from spacy.tokens import Span, Token
 
 from ..errors import Errors, FlashpointError
 from ..nlp.encoder import Encoder, default_encoder
@@ -106,6 +107,7 @@ class CoderModel:
         self.codes = list(codes)
         self.types = sorted({c.type for c in codes})
         self._type_index = np.array([self.types.index(c.type) for c in codes])
+        self._codes_of = {t: [k for k, c in enumerate(codes) if c.type == t] for t in self.types}
 
     @classmethod
     def load(cls, path: Path | None = None) -> CoderModel:
@@ -159,8 +161,7 @@ class CoderModel:
             own[none_i] = -1.0
         agrees = int(np.argmax(own)) == best
         relevance = 1.0 - float(by_type[none_i]) if none_i >= 0 else 1.0
-        in_type = [k for k, c in enumerate(self.codes) if c.type == best_type]
-        top = max(in_type, key=lambda k: probs[k])
+        top = max(self._codes_of[best_type], key=lambda k: probs[k])
         share = float(probs[top] / max(by_type[best], 1e-9))
         return Decision(
             type=best_type,
@@ -182,59 +183,69 @@ class Coder:
     def decide_all(self, mentions: Sequence[Mention]) -> list[Decision]:
         """Decisions for mentions, encoding each distinct text once.
 
-        Where one sentence holds candidates of different lexicon types ("X condemned the
-        strike", "since the Oct. 7 incursion, tensions rose"), the sentence alone cannot tell
-        them apart: each also gets its own phrase read, and the two readings are averaged.
+        Each mention is read as a weighted mix of texts (``readings``); their probabilities
+        are mixed with the same weights.
         """
-        keys = [candidate_text(m, self.config.context_sentences) for m in mentions]
         types_in: dict[tuple[int, int], set[str]] = {}
         for m in mentions:
             types_in.setdefault(m.sent_span, set()).add(m.type)
-        own = [noun_phrase_text(m, self.config.phrase_min) for m in mentions]
-        mixed = [
-            phrase_text(m) if o is None and len(types_in[m.sent_span]) > 1 else None
-            for m, o in zip(mentions, own, strict=True)
-        ]
-        beta = self.config.paragraph_weight
-        paras = [m.para.text.strip() if beta > 0 else None for m in mentions]
+        plans = [self.readings(m, types_in[m.sent_span]) for m in mentions]
         texts: dict[str, int] = {}
-        for key, o, p, para in zip(keys, own, mixed, paras, strict=True):
-            for t in ((o,) if o else (key, p)) + (para,):
-                if t:
-                    texts.setdefault(t, len(texts))
+        for plan in plans:
+            for text, _ in plan:
+                texts.setdefault(text, len(texts))
         probs = self.model.probabilities(self.encoder.encode(list(texts)))
         out = []
-        for m, key, o, p, para in zip(mentions, keys, own, mixed, paras, strict=True):
-            if o:
-                dist = probs[texts[o]]
-            elif p:
-                dist = (probs[texts[key]] + probs[texts[p]]) / 2
-            else:
-                dist = probs[texts[key]]
-            if para and para != (o or key):
-                # the paragraph's reading: a toll sentence ("At least 14 people were killed.")
-                # is an attack or a disaster by what the paragraph around it says
-                dist = (1 - beta) * dist + beta * probs[texts[para]]
+        for m, plan in zip(mentions, plans, strict=True):
+            dist = sum(weight * probs[texts[text]] for text, weight in plan)
             # a word that names the act ("bombing", "ambush") is itself evidence of an event;
             # a death word ("killed") or a bare verb is shared with disasters and accidents
             named = bool(m.type) and not ({"casualty", "root"} & m.flags)
             limit = self.config.none_threshold_named if named else self.config.none_threshold
-            out.append(self.model.decide(dist, m.type or None, self.config, limit))
+            out.append(self.model.decide(np.asarray(dist), m.type or None, self.config, limit))
         return out
+
+    def readings(self, m: Mention, types_here: set[str]) -> list[tuple[str, float]]:
+        """The texts a mention is read by, with their weights (summing to 1).
+
+        - An event noun whose own phrase tells the event is read by that phrase alone.
+        - Else by its sentence; where the sentence holds candidates of different lexicon types
+          (``types_here``: "X condemned the strike"), the sentence cannot tell them apart, and
+          the trigger's own phrase is averaged in.
+        - The paragraph's reading takes ``paragraph_weight`` of the mix: a toll sentence ("At
+          least 14 people were killed.") is an attack or a disaster by what is around it.
+        """
+        cfg = self.config
+        own = noun_phrase_text(m, cfg.phrase_min)
+        if own:
+            plan = [(own, 1.0)]
+        else:
+            sentence = candidate_text(m, cfg.context_sentences)
+            phrase = phrase_text(m) if len(types_here) > 1 else None
+            plan = [(sentence, 0.5), (phrase, 0.5)] if phrase else [(sentence, 1.0)]
+        para = m.para.text.strip()
+        if cfg.paragraph_weight > 0 and para and para != plan[0][0]:
+            plan = [(t, w * (1 - cfg.paragraph_weight)) for t, w in plan]
+            plan.append((para, cfg.paragraph_weight))
+        return plan
+
+
+def _own_span(tok: Token, sent: Span, min_tokens: int) -> str | None:
+    """``tok``'s subtree as text, unless shorter than ``min_tokens`` or the whole sentence."""
+    sub = list(tok.subtree)
+    start, end = sub[0].i, sub[-1].i + 1
+    if end - start < min_tokens or (start <= sent.start and end >= sent.end):
+        return None
+    return tok.doc[start:end].text.strip()
 
 
 def noun_phrase_text(m: Mention, min_tokens: int) -> str | None:
     """An event noun's own phrase when it tells the event by itself ("an Oct. 7 cross-border
     incursion by Hamas in Israel", "the abduction of 40 students from a school"): read alone,
     it is not drowned by a sentence about something else ("tensions have risen since ...")."""
-    tok = m.trigger
-    if tok.pos_ not in {"NOUN", "PROPN"}:
+    if m.trigger.pos_ not in {"NOUN", "PROPN"}:
         return None
-    sub = list(tok.subtree)
-    start, end = sub[0].i, sub[-1].i + 1
-    if end - start < min_tokens or (start <= m.sent.start and end >= m.sent.end):
-        return None
-    return tok.doc[start:end].text.strip()
+    return _own_span(m.trigger, m.sent, min_tokens)
 
 
 def phrase_text(m: Mention, min_tokens: int = 3) -> str | None:
@@ -245,11 +256,7 @@ def phrase_text(m: Mention, min_tokens: int = 3) -> str | None:
     short = len(list(tok.subtree)) < min_tokens
     if tok.pos_ in {"NOUN", "PROPN"} and short and tok.head is not tok:
         tok = tok.head
-    sub = list(tok.subtree)
-    start, end = sub[0].i, sub[-1].i + 1
-    if end - start < min_tokens or (start <= m.sent.start and end >= m.sent.end):
-        return None
-    return tok.doc[start:end].text.strip()
+    return _own_span(tok, m.sent, min_tokens)
 
 
 def candidate_text(m: Mention, context: int) -> str:
@@ -267,10 +274,7 @@ def candidate_text(m: Mention, context: int) -> str:
 @lru_cache(maxsize=1)
 def default_coder() -> Coder:
     """The shipped coder, loaded once per process (90 MB of encoder weights)."""
-    from .lexicon import load_lexicon
-
-    cues = frozenset(cue_words()) | frozenset(w.lower() for w in load_lexicon().gate_words)
-    return Coder(default_encoder(), CoderModel.load(), DecisionConfig.load(), cues)
+    return Coder(default_encoder(), CoderModel.load(), DecisionConfig.load(), candidate_cues())
 
 
 def apply_coder(mentions: list[Mention], coder: Coder) -> None:
@@ -283,7 +287,6 @@ def apply_coder(mentions: list[Mention], coder: Coder) -> None:
     decisions = coder.decide_all(free)
     dropped: set[int] = set()
     for m, d in zip(free, decisions, strict=True):
-        m.coder_relevance = d.relevance
         if d.type == NONE or ("root" in m.flags and d.confidence < coder.config.root_min):
             dropped.add(id(m))
             continue
@@ -294,8 +297,8 @@ def apply_coder(mentions: list[Mention], coder: Coder) -> None:
         m.type = d.type
         # the trigger word's own mode ("airstrike" for "strike") stands unless the coder is
         # sure of another, or the trigger had none; a type the coder chose only with the
-        # lexicon's vote has no mode of the coder's ("cease these attacks" in a demand)
-        # a death or injury with no agent ("several others were wounded") tells an outcome:
+        # lexicon's vote has no mode of the coder's ("cease these attacks" in a demand).
+        # A death or injury with no agent ("several others were wounded") tells an outcome:
         # its mode comes from the event it joins, not from a sentence that names no act
         outcome = "casualty" in m.flags and not (m.sources or m.instruments or m.claimants)
         if d.mode is not None and d.agrees and not outcome:
@@ -312,7 +315,6 @@ def apply_coder(mentions: list[Mention], coder: Coder) -> None:
                 dropped.add(id(m))
             else:
                 m.type = host.type
-                m.coder_relevance = host.coder_relevance
     kept = [m for m in mentions if id(m) not in dropped]
     for m in kept:
         if m.since is not None and id(m.since) in dropped:
@@ -330,6 +332,16 @@ def cue_words() -> tuple[str, ...]:
         return ()
     lines = path.read_text(encoding="utf-8").splitlines()
     return tuple(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def candidate_cues() -> frozenset[str]:
+    """Words that make a sentence worth the coder's reading: the cue words and the lexicon's
+    gate words (casualty words). The gate opens a paragraph for them, and a sentence with no
+    trigger offers its verb only when it holds one."""
+    from .lexicon import load_lexicon
+
+    return frozenset(cue_words()) | frozenset(w.lower() for w in load_lexicon().gate_words)
 
 
 def fingerprint(paths: Sequence[Path]) -> str:

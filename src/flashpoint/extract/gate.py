@@ -211,9 +211,8 @@ def trigger_gate(nlp: Language | None = None, coder: bool = False) -> Gate:
     trigger word, but only if the sentence is parsed.
     """
     lex = load_lexicon()
-    extra = list(lex.gate_words)
-    if coder:
-        from .coder import cue_words
+    if not coder:
+        return build_gate(lex, lex.gate_words, nlp)
+    from .coder import candidate_cues
 
-        extra += cue_words()
-    return build_gate(lex, extra, nlp)
+    return build_gate(lex, sorted(candidate_cues()), nlp)

@@ -75,7 +75,7 @@ class Lexicon:
     # given in a paragraph of its own attaches to an event named earlier).
     gate_words: tuple[str, ...] = ()
     # Regular inflected forms of one-word trigger lemmas: a token whose lemma the model got
-    # wrong ("raped" -> "rap", "shelled" -> "shell"?) still matches by its surface form.
+    # wrong ("raped" -> "rap") still matches by its surface form.
     forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # modes that name a weapon (instruments.yaml ``weapons``)
     weapons: frozenset[str] = frozenset()

@@ -131,10 +131,9 @@ class Mention:
     retaliatory: bool = False
     lemma: str = ""
     blocked: set[int] = field(default_factory=set)  # other triggers in the sentence
-    # set by the learned coder (extract.coder): its mode, when it is sure of one, and 1 - P(NONE)
+    # set by the learned coder (extract.coder): its mode, and whether it is sure of it
     coder_mode: str | None = None
     coder_mode_sure: bool = False  # its share of the type's probability reached mode_min
-    coder_relevance: float | None = None
 
     @property
     def char_span(self) -> tuple[int, int]:

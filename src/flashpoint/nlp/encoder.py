@@ -60,10 +60,9 @@ def read_safetensors(path: Path) -> dict[str, np.ndarray]:
         if name == "__metadata__":
             continue
         start, end = meta["data_offsets"]
-        arr = np.frombuffer(blob, dtype=dtypes[meta["dtype"]], count=-1, offset=0)
-        itemsize = np.dtype(dtypes[meta["dtype"]]).itemsize
-        arr = arr[start // itemsize : end // itemsize].reshape(meta["shape"])
-        out[name] = arr.astype(np.float32, copy=True)
+        dtype = np.dtype(dtypes[meta["dtype"]])
+        arr = np.frombuffer(blob, dtype=dtype, count=(end - start) // dtype.itemsize, offset=start)
+        out[name] = arr.reshape(meta["shape"]).astype(np.float32, copy=True)
     return out
 
 
